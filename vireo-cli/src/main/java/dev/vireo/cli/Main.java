@@ -1,0 +1,70 @@
+package dev.vireo.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/**
+ * The {@code vireo} command. Each subcommand is one class in this package (or a sub-package
+ * for command groups); register it in {@code subcommands} below.
+ *
+ * <p>Exit codes (one place): 0 success, 1 the VM or operation failed, 2 usage error.
+ */
+@Command(name = "vireo",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Vireo: a virtualization platform (RISC-V emulation, virtio, KVM).",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                GuestCommand.class,
+        })
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI in-process (tests call this) and returns the exit code. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof VireoCliException e) {
+                commandLine.getErr().println("vireo: " + e.getMessage());
+                return e.exitCode();
+            }
+            commandLine.getErr().println("vireo: " + ex);
+            ex.printStackTrace(commandLine.getErr());
+            return EXIT_FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    /** The version baked in at build time. */
+    public static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vireo " + version() + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}
