@@ -232,5 +232,16 @@ class FloatFlagsTest {
         expectD(h.d(FSQRT, RNE, Double.POSITIVE_INFINITY, 0), Double.POSITIVE_INFINITY, 0);
         expectD(h.fmaD(FMADD, RNE, 1e300, 1e300, Double.NEGATIVE_INFINITY), Double.NEGATIVE_INFINITY, 0);
         expectS(h.s(FSUB, RNE, 1, Float.POSITIVE_INFINITY), Float.NEGATIVE_INFINITY, 0);
+        expectS(h.s(FADD, RNE, Float.POSITIVE_INFINITY, 1), Float.POSITIVE_INFINITY, 0);
+        expectS(h.s(FADD, RTZ, 1, Float.POSITIVE_INFINITY), Float.POSITIVE_INFINITY, 0);
+        expectS(h.s(FMUL, RDN, Float.POSITIVE_INFINITY, -3), Float.NEGATIVE_INFINITY, 0);
+        expectS(h.s(FDIV, RUP, Float.POSITIVE_INFINITY, 3), Float.POSITIVE_INFINITY, 0);
+        expectS(h.s(FSQRT, RUP, Float.POSITIVE_INFINITY, 0), Float.POSITIVE_INFINITY, 0);
+        expectS(h.fmaS(FMADD, RTZ, 2, 3, Float.POSITIVE_INFINITY), Float.POSITIVE_INFINITY, 0);
+        expectS(h.fmaS(FMADD, RTZ, Float.POSITIVE_INFINITY, 3, 1), Float.POSITIVE_INFINITY, 0);
+        expectD(h.d(FADD, RTZ, Double.POSITIVE_INFINITY, 1), Double.POSITIVE_INFINITY, 0);
+        expectD(h.d(FDIV, RTZ, Double.POSITIVE_INFINITY, 3), Double.POSITIVE_INFINITY, 0);
+        expectD(h.fmaD(FMADD, RTZ, 2, 3, Double.POSITIVE_INFINITY), Double.POSITIVE_INFINITY, 0);
+        expectD(h.fmaD(FNMSUB, RUP, Double.POSITIVE_INFINITY, 3, 1), Double.NEGATIVE_INFINITY, 0);
     }
 }

@@ -59,6 +59,9 @@ public final class SingleArithmetic {
         if (s == 0) {
             return Float.floatToRawIntBits((float) Rounding.zeroSum(x, y, rm));
         }
+        if (Double.isInfinite(s)) {
+            return Float.floatToRawIntBits((float) s); // an infinite operand: exact
+        }
         double bv = s - x;
         double error = (x - (s - bv)) + (y - bv);
         return round(Rounding.roundToOdd(s, error), rm, fs);
