@@ -83,6 +83,12 @@ class FloatFlagsTest {
         expectD(h.fmaD(FMADD, RNE, -0x1p-538, 0x1p-538, MIN_NORMAL), MIN_NORMAL, NX);
         expectD(h.fmaD(FMADD, RUP, -0x1p-538, 0x1p-538, MIN_NORMAL), MIN_NORMAL, NX);
         expectD(h.fmaD(FMADD, RDN, -0x1p-538, 0x1p-538, MIN_NORMAL), Math.nextDown(MIN_NORMAL), UF | NX);
+        expectD(h.d(FMUL, RMM, Math.nextDown(1.0), MIN_NORMAL), MIN_NORMAL, UF | NX);
+        expectD(h.d(FMUL, RTZ, Math.nextDown(1.0), MIN_NORMAL), Math.nextDown(MIN_NORMAL), UF | NX);
+        expectD(h.fmaD(FMADD, RMM, -0x1p-538, 0x1p-538, MIN_NORMAL), MIN_NORMAL, NX);
+        expectD(h.fmaD(FNMSUB, RMM, 0x1p-538, 0x1p-538, -MIN_NORMAL), -MIN_NORMAL, NX);
+        expectS(h.fmaS(FMADD, RMM, -0x1p-76f, 0x1p-75f, Float.MIN_NORMAL), Float.MIN_NORMAL, NX);
+        expectS(h.fmaS(FMADD, RMM, -0x1p-75f, 0x1p-75f, Float.MIN_NORMAL), Float.MIN_NORMAL, UF | NX);
         expectS(h.s(FMUL, RNE, Math.nextDown(1.0f), Float.MIN_NORMAL), Float.MIN_NORMAL, UF | NX);
         expectS(h.fmaS(FMADD, RNE, -0x1p-75f, 0x1p-75f, Float.MIN_NORMAL), Float.MIN_NORMAL, UF | NX);
         expectS(h.fmaS(FMADD, RNE, -0x1p-76f, 0x1p-75f, Float.MIN_NORMAL), Float.MIN_NORMAL, NX);
