@@ -4,7 +4,6 @@ import static dev.vireo.riscv.cpu.FpuHarness.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.SplittableRandom;
 import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
@@ -282,6 +281,5 @@ class CorrectRoundingTest {
                 assertThat(expected).isEqualTo(a + b);
             }
         }
-        assertThat(new BigDecimal("1").round(MathContext.DECIMAL32)).isNotNull();
     }
 }

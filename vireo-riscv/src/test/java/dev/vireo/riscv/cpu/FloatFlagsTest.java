@@ -215,7 +215,6 @@ class FloatFlagsTest {
 
     @Test
     void fusedMultiplyAddRoundsOnce() {
-        double a = Math.nextUp(1.0), b = Math.nextDown(1.0) - 0x1p-53;
         expectD(h.fmaD(FMADD, RNE, 1 + 0x1p-52, 1 - 0x1p-52, -1), -0x1p-104, 0);
         expectS(h.fmaS(FMADD, RNE, 1 + 0x1p-23f, 1 - 0x1p-23f, -1), -0x1p-46f, 0);
         expectD(h.fmaD(FMADD, RNE, 2, 3, 1), 7, 0);
@@ -228,7 +227,6 @@ class FloatFlagsTest {
         // the 2^-104 and tie to the even 1 + 2^-51.
         expectD(h.fmaD(FMADD, RNE, 1 + 0x1p-52, 1 + 0x1p-52, 0x1p-53), 1 + 0x1p-51 + 0x1p-52, NX);
         expectD(h.fmaD(FMADD, RTZ, 1 + 0x1p-52, 1 + 0x1p-52, 0x1p-53), 1 + 0x1p-51, NX);
-        assertThat(a * b).isNotNaN();
     }
 
     @Test
