@@ -124,7 +124,8 @@ public final class VirtDeviceTree {
             w.strings("riscv,isa-extensions", Isa.deviceTreeExtensions().toArray(String[]::new));
             w.strings("mmu-type", Isa.MMU_TYPE);
             w.beginNode("interrupt-controller");
-            w.cells("#interrupt-cells", 1).property("interrupt-controller");
+            // #address-cells = 0: an interrupt provider must say it (dtc checks; interrupt-map users need it).
+            w.cells("#address-cells", 0).cells("#interrupt-cells", 1).property("interrupt-controller");
             w.strings("compatible", "riscv,cpu-intc").cells("phandle", intc[h]);
             w.endNode();
             w.endNode();

@@ -58,37 +58,40 @@ public final class VirtMachine implements Machine {
         try {
             MmioBus bus = new MmioBus();
             MachineClock clock = new MachineClock();
-            Reservations reservations = new Reservations(config.cpus());
-            List<Hart> hs = new ArrayList<>();
-            for (int h = 0; h < config.cpus(); h++) hs.add(new Hart(h, ram, bus, clock, reservations));
-            this.harts = List.copyOf(hs);
-
+            // Images are loaded before the harts exist, so a bad kernel or too little memory
+            // is reported without building CPUs; the PLIC reaches the harts through this array.
+            Hart[] hartArray = new Hart[config.cpus()];
             List<InterruptLine> contexts = new ArrayList<>();
-            for (Hart hart : harts) {
-                contexts.add(level -> hart.setExternalInterrupt(3, level)); // context 2h: M-mode
-                contexts.add(level -> hart.setExternalInterrupt(1, level)); // context 2h+1: S-mode
+            for (int h = 0; h < config.cpus(); h++) {
+                int id = h;
+                contexts.add(level -> hartArray[id].setExternalInterrupt(3, level)); // context 2h: M-mode
+                contexts.add(level -> hartArray[id].setExternalInterrupt(1, level)); // context 2h+1: S-mode
             }
             Plic plic = new Plic(contexts);
             this.uart = new Uart16550(plic.source(VirtMemoryMap.UART_IRQ), b.serialOutput);
             this.rtc = new GoldfishRtc(plic.source(VirtMemoryMap.RTC_IRQ));
+            boolean[] slots = new boolean[VirtMemoryMap.VIRTIO_SLOTS];
+            for (int slot = 0; slot < b.virtio.size(); slot++) slots[slot] = true;
 
+            this.plan = BootLoader.load(ram, config.firmware(), config.kernel(), config.initrd(),
+                    (initrdStart, initrdEnd) -> VirtDeviceTree.build(new VirtDeviceTree.Contents(
+                            config.cpus(), config.memoryBytes(), config.bootargs(), initrdStart, initrdEnd, slots)));
+
+            Reservations reservations = new Reservations(config.cpus());
+            for (int h = 0; h < config.cpus(); h++) hartArray[h] = new Hart(h, ram, bus, clock, reservations);
+            this.harts = List.of(hartArray);
+
+            bus.register(VirtMemoryMap.ROM, VirtMemoryMap.ROM_SIZE,
+                    new RomDevice(FirmwareDynamicInfo.forKernel(plan.kernelEntry()).toBytes()));
             bus.register(VirtMemoryMap.TEST, SifiveTest.WINDOW_SIZE, new SifiveTest(this::requestStop));
             bus.register(VirtMemoryMap.RTC, GoldfishRtc.WINDOW_SIZE, rtc);
             bus.register(VirtMemoryMap.ACLINT, Aclint.WINDOW_SIZE, new Aclint(harts.stream().map(VirtMachine::aclintView).toList(), clock));
             bus.register(VirtMemoryMap.PLIC, Plic.WINDOW_SIZE, plic);
             bus.register(VirtMemoryMap.UART, VirtMemoryMap.UART_SIZE, uart);
-            boolean[] slots = new boolean[VirtMemoryMap.VIRTIO_SLOTS];
             for (int slot = 0; slot < b.virtio.size(); slot++) {
                 MmioDevice device = b.virtio.get(slot).apply(plic.source(VirtMemoryMap.VIRTIO_IRQ_FIRST + slot));
                 bus.register(VirtMemoryMap.virtioSlot(slot), VirtMemoryMap.VIRTIO_STRIDE, device);
-                slots[slot] = true;
             }
-
-            this.plan = BootLoader.load(ram, config.firmware(), config.kernel(), config.initrd(),
-                    (initrdStart, initrdEnd) -> VirtDeviceTree.build(new VirtDeviceTree.Contents(
-                            config.cpus(), config.memoryBytes(), config.bootargs(), initrdStart, initrdEnd, slots)));
-            bus.register(VirtMemoryMap.ROM, VirtMemoryMap.ROM_SIZE,
-                    new RomDevice(FirmwareDynamicInfo.forKernel(plan.kernelEntry()).toBytes()));
             // Every hart starts in the firmware (or the bare-metal entry) as QEMU's reset
             // vector leaves it: a0 = hartid, a1 = device tree, a2 = fw_dynamic info.
             for (Hart hart : harts) hart.reset(plan.entry(), hart.hartId(), plan.fdtAddress(), VirtMemoryMap.ROM);
