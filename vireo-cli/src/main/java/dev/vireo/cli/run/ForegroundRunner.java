@@ -43,6 +43,16 @@ public final class ForegroundRunner {
 
     /** Runs until the guest powers off or the VM stops; returns the exit code. */
     public int run() {
+        // The first machine is built before the terminal or stdin are touched, so a bad
+        // kernel or too little memory fails fast and leaves the terminal alone.
+        ConsoleOutput console = new ConsoleOutput(out);
+        VirtMachine first;
+        try {
+            first = build(console);
+        } catch (RuntimeException e) {
+            console.close();
+            throw e;
+        }
         Terminal terminal = Terminal.onStdin();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = Thread.ofPlatform().name("vireo-shutdown").unstarted(() -> {
@@ -55,13 +65,13 @@ public final class ForegroundRunner {
             if (terminal != null) terminal.restore();
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        try (ConsoleOutput console = new ConsoleOutput(out)) {
+        try (console) {
             if (terminal != null) {
                 err.print("vireo: the console is this terminal; Ctrl-A x quits\r\n");
                 terminal.enterRawMode();
             }
             startInputPump(terminal != null);
-            return runMachines(console);
+            return runMachines(first, console);
         } finally {
             if (terminal != null) terminal.restore();
             finished.countDown();
@@ -73,16 +83,19 @@ public final class ForegroundRunner {
         }
     }
 
-    private int runMachines(ConsoleOutput console) {
+    private VirtMachine build(ConsoleOutput console) {
+        try {
+            return VirtMachine.builder(config).serialOutput(console).build();
+        } catch (MachineException e) {
+            throw new VireoCliException(e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            throw new VireoCliException("the RISC-V CPU emulator is not available in this build (" + e.getMessage() + ")");
+        }
+    }
+
+    private int runMachines(VirtMachine first, ConsoleOutput console) {
+        VirtMachine machine = first;
         while (true) {
-            VirtMachine machine;
-            try {
-                machine = VirtMachine.builder(config).serialOutput(console).build();
-            } catch (MachineException e) {
-                throw new VireoCliException(e.getMessage());
-            } catch (UnsupportedOperationException e) {
-                throw new VireoCliException("the RISC-V CPU emulator is not available in this build (" + e.getMessage() + ")");
-            }
             StopReason reason;
             try {
                 current = machine;
@@ -112,6 +125,8 @@ public final class ForegroundRunner {
                 }
                 case StopReason.Fault f -> throw new VireoCliException(f.report());
             }
+            // A reboot: a fresh machine (new RAM, images loaded again, harts reset).
+            machine = build(console);
         }
     }
 
