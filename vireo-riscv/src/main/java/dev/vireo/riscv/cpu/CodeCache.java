@@ -18,6 +18,8 @@ final class CodeCache {
     private final MemorySegment ram;
     private final Mmu mmu;
     private int epoch;
+    /** Counters for the debug statistics ({@code -Dvireo.riscv.trace=stats}). */
+    long created, invalidated, verified, verifyFailed, fences;
 
     CodeCache(long ramSize, MemorySegment ram, Mmu mmu) {
         this.pages = new DecodedPage[(int) (ramSize >>> 12)];
@@ -29,6 +31,7 @@ final class CodeCache {
     DecodedPage page(int ramPage) {
         DecodedPage p = pages[ramPage];
         if (p != null && (p.epoch == epoch || verify(p))) return p;
+        created++;
         p = new DecodedPage((long) ramPage << 12, ram, epoch);
         pages[ramPage] = p;
         mmu.flushWrite(); // the page now holds code: its stores must take the slow path
@@ -37,7 +40,11 @@ final class CodeCache {
 
     /** True if {@code p}'s snapshot still matches memory; it then joins the current epoch. */
     private boolean verify(DecodedPage p) {
-        if (MemorySegment.mismatch(p.snapshot, 0, 4096, ram, p.ramOffset, p.ramOffset + 4096) != -1) return false;
+        verified++;
+        if (MemorySegment.mismatch(p.snapshot, 0, 4096, ram, p.ramOffset, p.ramOffset + 4096) != -1) {
+            verifyFailed++;
+            return false;
+        }
         p.epoch = epoch;
         return true;
     }
@@ -51,13 +58,22 @@ final class CodeCache {
     void invalidate(int ramPage) {
         DecodedPage p = pages[ramPage];
         if (p != null) {
+            invalidated++;
             Arrays.fill(p.code, 0);
             pages[ramPage] = null;
         }
     }
 
     /** FENCE.I: every page must be checked against memory before it is used again. */
-    void fence() { epoch++; }
+    void fence() {
+        fences++;
+        epoch++;
+    }
+
+    String statistics() {
+        return String.format("code pages created %d, invalidated by stores %d, verified %d (changed %d), fence.i %d",
+                created, invalidated, verified, verifyFailed, fences);
+    }
 
     /** Drops everything (reset). */
     void invalidateAll() { Arrays.fill(pages, null); }
