@@ -1,6 +1,9 @@
 package dev.vireo.riscv.machine;
 
+import dev.vireo.machine.bus.MmioDevice;
+import dev.vireo.machine.irq.InterruptLine;
 import dev.vireo.machine.lifecycle.StopReason;
+import dev.vireo.riscv.fdt.Dtc;
 import dev.vireo.riscv.boot.Firmware;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -9,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -184,6 +189,70 @@ class VirtMachineTest {
         assertThat(run(m)).isEqualTo(new StopReason.PowerOff());
         assertThat(output()).hasSize(4).contains("0", "1", "2", "3");
         assertThat(m.bootPlan().entry()).isEqualTo(0x8000_0000L);
+    }
+
+    /** A stand-in for a virtio-mmio transport: magic at 0, a write to 0x50 (QueueNotify) raises its line. */
+    static final class FakeVirtio implements MmioDevice, AutoCloseable {
+        final InterruptLine irq;
+        volatile boolean closed;
+
+        FakeVirtio(InterruptLine irq) { this.irq = irq; }
+
+        @Override public long read(long offset, int size) { return offset == 0 ? 0x74726976L : 0; }
+
+        @Override public void write(long offset, int size, long value) { if (offset == 0x50) irq.raise(); }
+
+        @Override public void close() { closed = true; }
+    }
+
+    @Test
+    void virtioSlotsAreMappedWiredToThePlicDescribedAndClosed() throws Exception {
+        Path elf = BareMetalElf.build(dir, """
+                    li    t0, 0x10002000          # slot 1
+                    lw    t1, 0(t0)
+                    li    t2, 0x74726976
+                    bne   t1, t2, fail
+                    li    t0, PLIC + 4 * 2
+                    li    t1, 1
+                    sw    t1, 0(t0)               # priority of source 2 (slot 1)
+                    li    t0, PLIC + 0x2000
+                    li    t1, 1 << 2
+                    sw    t1, 0(t0)
+                    li    t0, 0x800
+                    csrw  mie, t0
+                    li    t0, 0x10002000
+                    sw    zero, 0x50(t0)          # notify: the device raises its line
+                1:  wfi
+                    csrr  t1, mip
+                    li    t2, 0x800
+                    and   t1, t1, t2
+                    beqz  t1, 1b
+                    li    t0, PLIC + 0x200004
+                    lw    t1, 0(t0)
+                    li    t2, 2
+                    bne   t1, t2, fail
+                    li    a0, 'V'
+                    putc  a0
+                    poweroff
+                fail:
+                    li    a0, 'F'
+                    putc  a0
+                    poweroff
+                """);
+        List<FakeVirtio> devices = new ArrayList<>();
+        VirtMachine m = VirtMachine.builder(new VirtConfig(32L << 20, 1, new Firmware.None(), elf, null, ""))
+                .serialOutput(b -> console.write(b))
+                .addVirtioMmio(irq -> { var d = new FakeVirtio(irq); devices.add(d); return d; })
+                .addVirtioMmio((memory, irq) -> { var d = new FakeVirtio(irq); devices.add(d); return d; })
+                .build();
+        long fdt = m.bootPlan().fdtAddress();
+        byte[] blob = new byte[Integer.reverseBytes(m.memory().readInt(fdt + 4))];
+        m.memory().read(fdt, blob, 0, blob.length);
+        assertThat(Dtc.decompile(blob).dts()).contains("virtio_mmio@10001000 {", "virtio_mmio@10002000 {")
+                .doesNotContain("virtio_mmio@10003000");
+        assertThat(run(m)).isEqualTo(new StopReason.PowerOff());
+        assertThat(output()).isEqualTo("V");
+        assertThat(devices).hasSize(2).allMatch(d -> d.closed);
     }
 
     @Test
