@@ -113,7 +113,7 @@ final class VcpuSetup {
                 KvmSregs.setSegment(sregs, s, data);
             }
             // Busy 64-bit TSS (type 11): VM entry requires a usable TR in long mode.
-            KvmSregs.setSegment(sregs, KvmSregs.Segment.TR, new KvmSegment(LowMemory.TSS, 0x67,
+            KvmSregs.setSegment(sregs, KvmSregs.Segment.TR, new KvmSegment(LowMemory.TSS, LowMemory.TSS_LIMIT,
                     LowMemory.TSS_SELECTOR, 11, true, 0, false, false, false, false, false, false));
             KvmSregs.setGdt(sregs, LowMemory.GDT, LowMemory.GDT_LIMIT);
             KvmSregs.setIdt(sregs, 0, 0);

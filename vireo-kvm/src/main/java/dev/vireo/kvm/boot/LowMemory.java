@@ -8,7 +8,8 @@ import dev.vireo.machine.memory.GuestMemory;
  * segments load at or above {@link #KERNEL_MIN}. See docs/kvm-entry.md.
  * <pre>
  *   0x0500  GDT, 8 entries (selectors below)
- *   0x0600  64-bit TSS (104 bytes, no I/O bitmap)
+ *   0x0600  64-bit TSS (104 bytes) and its I/O permission bitmap (8 KiB + 1, all ports allowed,
+ *           so CPL3 code may use IN/OUT: on PVM hosts RFLAGS.IOPL is not honoured at CPL3)
  *   0x7000  Linux zero page (boot_params)
  *   0x8FF0  Linux boot stack top
  *   0x9000  PML4   0xA000 PDPT   0xB000 PD: 512 x 2 MiB pages = low 1 GiB identity-mapped,
@@ -20,6 +21,8 @@ import dev.vireo.machine.memory.GuestMemory;
  */
 public final class LowMemory {
     public static final long GDT = 0x500, TSS = 0x600, ZERO_PAGE = 0x7000, BOOT_STACK = 0x8FF0;
+    /** TSS limit: 104 bytes of TSS, 8192 bytes of I/O bitmap, the 0xFF terminator byte. */
+    public static final int TSS_LIMIT = 0x68 + 0x2000;
     public static final long PML4 = 0x9000, PDPT = 0xA000, PD = 0xB000;
     public static final long CMDLINE = 0x20000, CMDLINE_MAX = 0x10000;
     public static final long STACKS_TOP = 0x80000, STACK_BYTES = 0x2000, STACKS_BOTTOM = 0x40000;
@@ -35,7 +38,7 @@ public final class LowMemory {
             0x00CF_9300_0000_FFFFL,  // 0x18 data: present, DPL0, read/write, D/B=1, G=1
             0x00CF_F300_0000_FFFFL,  // 0x20 user data: as above with DPL3
             0x00AF_FB00_0000_FFFFL,  // 0x28 user code64: as above with DPL3
-            tssLow(TSS, 0x67), TSS >>> 32};
+            tssLow(TSS, TSS_LIMIT), TSS >>> 32};
     public static final int GDT_LIMIT = GDT_ENTRIES.length * 8 - 1;
     public static final int MAX_ELF_VCPUS = (int) ((STACKS_TOP - STACKS_BOTTOM) / STACK_BYTES);
 
@@ -50,8 +53,9 @@ public final class LowMemory {
     /** Writes the GDT, the TSS and the identity page tables. Needs at least 1 MiB of RAM. */
     public static void write(GuestMemory memory) {
         for (int i = 0; i < GDT_ENTRIES.length; i++) memory.writeLong(GDT + 8L * i, GDT_ENTRIES[i]);
-        for (long off = 0; off < 104; off += 8) memory.writeLong(TSS + off, 0);
-        memory.writeShort(TSS + 0x66, (short) 104);    // I/O map base beyond the limit: no bitmap
+        memory.slice(TSS, TSS_LIMIT).fill((byte) 0);     // zero bitmap bits: every port allowed
+        memory.writeShort(TSS + 0x66, (short) 0x68);     // I/O map base: right after the TSS
+        memory.writeByte(TSS + TSS_LIMIT, (byte) 0xFF);  // the bitmap's terminating byte
         final long present = 1, writable = 2, user = 4, large = 0x80;
         memory.writeLong(PML4, PDPT | present | writable | user);
         memory.writeLong(PDPT, PD | present | writable | user);
