@@ -83,6 +83,7 @@ final class VcpuThreads {
                 synchronized (this) { vcpus[index] = null; }
                 vcpu.close();
             }
+            synchronized (this) { notifyAll(); }
         }
     }
 
@@ -123,6 +124,7 @@ final class VcpuThreads {
         kickAll();
     }
 
+    /** Parks every vCPU outside guest code; returns when all are parked (or the VM was resumed or ended). */
     void pause() {
         synchronized (this) {
             if (outcome != null) return;
@@ -130,7 +132,8 @@ final class VcpuThreads {
         }
         kickAll();
         synchronized (this) {
-            while (outcome == null && parked < liveThreads()) {
+            // Done when all live vCPUs are parked, or another thread resumed or ended the VM meanwhile.
+            while (paused && outcome == null && parked < liveThreads()) {
                 try {
                     wait(10);
                 } catch (InterruptedException e) {
