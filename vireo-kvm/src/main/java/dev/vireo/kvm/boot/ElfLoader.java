@@ -62,9 +62,6 @@ public final class ElfLoader {
                 throw new BootException(String.format("ELF segment %d [0x%x, 0x%x) is outside guest RAM [0x%x, 0x%x); give the VM more memory",
                         i, paddr, paddr + memsz, memory.base(), memory.end()));
             }
-            if (Long.compareUnsigned(paddr + memsz, LowMemory.IDENTITY_MAPPED) > 0) {
-                throw new BootException(String.format("ELF segment %d ends at 0x%x, beyond the identity-mapped first 1 GiB", i, paddr + memsz));
-            }
             memory.write(paddr, image, (int) offset, (int) filesz);
             memory.slice(paddr + filesz, memsz - filesz).fill((byte) 0);
             lowest = Math.min(lowest, paddr);

@@ -12,7 +12,8 @@ import dev.vireo.machine.memory.GuestMemory;
  *           so CPL3 code may use IN/OUT: on PVM hosts RFLAGS.IOPL is not honoured at CPL3)
  *   0x7000  Linux zero page (boot_params)
  *   0x8FF0  Linux boot stack top
- *   0x9000  PML4   0xA000 PDPT   0xB000 PD: 512 x 2 MiB pages = low 1 GiB identity-mapped,
+ *   0x9000  PML4   0xA000 PDPT   0xB000..0xEFFF four PDs: 2048 x 2 MiB pages = the low 4 GiB
+ *           identity-mapped (RAM in the first GiB or three, then the MMIO gap with the devices),
  *           present, writable and user-accessible (so guests can drop to CPL3)
  *   0x20000 kernel command line (up to 64 KiB)
  *   0x40000..0x80000  ELF guests' per-vCPU stacks, 8 KiB each, top of vCPU n = 0x80000 - n * 0x2000
@@ -27,7 +28,8 @@ public final class LowMemory {
     public static final long CMDLINE = 0x20000, CMDLINE_MAX = 0x10000;
     public static final long STACKS_TOP = 0x80000, STACK_BYTES = 0x2000, STACKS_BOTTOM = 0x40000;
     public static final long EBDA = 0x9FC00, ACPI_BASE = 0xE0000, KERNEL_MIN = 0x100000;
-    public static final long IDENTITY_MAPPED = 1L << 30;
+    /** Bytes identity-mapped by the boot page tables (Linux's boot protocol needs the first GiB). */
+    public static final long IDENTITY_MAPPED = 4L << 30;
 
     /** GDT selectors: Linux's 64-bit boot protocol wants code at 0x10 and data at 0x18. */
     public static final int KERNEL_CS = 0x10, KERNEL_DS = 0x18, USER_DS = 0x20, USER_CS = 0x28, TSS_SELECTOR = 0x30;
@@ -57,10 +59,15 @@ public final class LowMemory {
         memory.writeShort(TSS + 0x66, (short) 0x68);     // I/O map base: right after the TSS
         memory.writeByte(TSS + TSS_LIMIT, (byte) 0xFF);  // the bitmap's terminating byte
         final long present = 1, writable = 2, user = 4, large = 0x80;
+        final long cacheDisable = 0x10;
         memory.writeLong(PML4, PDPT | present | writable | user);
-        memory.writeLong(PDPT, PD | present | writable | user);
-        for (long i = 0; i < 512; i++) {
-            memory.writeLong(PD + 8 * i, (i << 21) | present | writable | user | large);
+        for (long gib = 0; gib < IDENTITY_MAPPED >> 30; gib++) {
+            memory.writeLong(PDPT + 8 * gib, (PD + 0x1000 * gib) | present | writable | user);
+        }
+        for (long i = 0; i < IDENTITY_MAPPED >> 21; i++) {
+            long address = i << 21;
+            long flags = present | writable | user | large | (address >= (3L << 30) ? cacheDisable : 0);
+            memory.writeLong(PD + 8 * i, address | flags);
         }
     }
 
