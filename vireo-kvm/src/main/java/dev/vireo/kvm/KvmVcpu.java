@@ -146,6 +146,8 @@ public final class KvmVcpu implements Vcpu {
 
     private VmExit portIo() {
         int port = run.ioPort(), size = run.ioSize(), count = run.ioCount();
+        // SAFETY: KVM puts the I/O data inside the kvm_run mapping (data_offset is relative to its
+        // start); the segment is bounds-checked, so a bad offset throws instead of reading elsewhere.
         long data = run.ioDataOffset();
         boolean write = run.ioDirection() == KvmRun.IO_OUT;
         VmExit unhandled = null;

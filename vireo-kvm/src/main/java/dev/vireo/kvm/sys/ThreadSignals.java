@@ -72,6 +72,8 @@ public final class ThreadSignals {
 
     /** Sends the kick signal to {@code thread}, which must be alive (its owner guarantees that). */
     public static void kick(long thread) {
+        // SAFETY: a pthread_t is only valid while its thread lives; KvmVcpu calls this under its
+        // kick lock and only while "alive", which its own thread clears before it exits.
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Native.callState(arena);
             int rc = (int) PTHREAD_KILL.invokeExact(state, thread, KICK_SIGNAL);
