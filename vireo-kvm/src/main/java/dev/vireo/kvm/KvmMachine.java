@@ -10,12 +10,15 @@ import dev.vireo.kvm.devices.AcpiSleepControl;
 import dev.vireo.kvm.devices.I8042;
 import dev.vireo.kvm.devices.Uart8250;
 import dev.vireo.machine.bus.MmioBus;
+import dev.vireo.machine.bus.MmioDevice;
 import dev.vireo.machine.bus.PioBus;
 import dev.vireo.machine.memory.GuestMemory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,13 +43,16 @@ public final class KvmMachine implements AutoCloseable {
     private final KvmVm vm;
     private final Uart8250 uart;
     private final VcpuThreads vcpus;
+    private final List<AutoCloseable> devices;
 
-    private KvmMachine(KvmMachineConfig config, GuestMemory memory, KvmVm vm, Uart8250 uart, VcpuThreads vcpus) {
+    private KvmMachine(KvmMachineConfig config, GuestMemory memory, KvmVm vm, Uart8250 uart, VcpuThreads vcpus,
+                       List<AutoCloseable> devices) {
         this.config = config;
         this.memory = memory;
         this.vm = vm;
         this.uart = uart;
         this.vcpus = vcpus;
+        this.devices = devices;
     }
 
     /** Boots {@code config}'s guest, runs it to its end, releases everything, and says how it ended. */
@@ -67,6 +73,7 @@ public final class KvmMachine implements AutoCloseable {
         GuestMemory memory = GuestMemory.allocate(0, config.memoryBytes());
         KvmVm vm = null;
         Uart8250 uart = null;
+        List<AutoCloseable> closeables = new ArrayList<>();
         try {
             LowMemory.write(memory);
             BootPlan plan;
@@ -89,16 +96,31 @@ public final class KvmMachine implements AutoCloseable {
             pio.register(I8042.COMMAND_PORT, 1, I8042.commandPort(reset));
             pio.register(AcpiSleepControl.PORT, 1, new AcpiSleepControl(
                     () -> threads.end(EndReason.POWER_OFF, "the guest powered off (ACPI S5)")));
-            for (KvmMachineConfig.MmioSlot slot : config.mmioDevices()) mmio.register(slot.base(), slot.size(), slot.device());
+            for (KvmMachineConfig.MmioSlot slot : config.mmioDevices()) {
+                MmioDevice device = slot.factory().create(memory, vm.interruptLine(slot.irq()));
+                if (device instanceof AutoCloseable closeable) closeables.add(closeable);
+                mmio.register(slot.base(), slot.size(), device);
+            }
             if (config.consoleInput() != null) uart.startInput(config.consoleInput());
-            KvmMachine machine = new KvmMachine(config, memory, vm, uart, threads);
+            KvmMachine machine = new KvmMachine(config, memory, vm, uart, threads, closeables);
             threads.start();
             return machine;
         } catch (RuntimeException e) {
+            closeAll(closeables);
             if (uart != null) uart.close();
             if (vm != null) vm.close();
             memory.close();
             throw e;
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.getLogger(KvmMachine.class.getName()).log(System.Logger.Level.WARNING, "closing a device failed", e);
+            }
         }
     }
 
@@ -153,6 +175,7 @@ public final class KvmMachine implements AutoCloseable {
     public void close() {
         stop();
         vcpus.awaitEnd();
+        closeAll(devices);
         uart.close();
         vm.close();
         memory.close();

@@ -2,6 +2,8 @@ package dev.vireo.kvm;
 
 import dev.vireo.machine.bus.MmioDevice;
 import dev.vireo.machine.hypervisor.VmExit;
+import dev.vireo.machine.irq.InterruptLine;
+import dev.vireo.machine.memory.GuestMemory;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,8 +31,22 @@ public record KvmMachineConfig(Path kernel, Optional<Path> initrd, String cmdlin
     public static final int MAX_VCPUS = 32;
     public static final long MIN_MEMORY = 2L << 20, MAX_MEMORY = 3L << 30;
 
-    /** One virtio-mmio device: its register window and its interrupt (an IOAPIC input). */
-    public record MmioSlot(long base, long size, int irq, MmioDevice device) {
+    /**
+     * Builds a device once the machine exists: it gets guest RAM and its interrupt line (an
+     * IOAPIC input driven by KVM_IRQ_LINE: level-triggered, high while the device asserts it,
+     * as the virtio-mmio transport expects). If the device is {@link AutoCloseable}, the machine
+     * closes it when the VM ends.
+     */
+    @FunctionalInterface
+    public interface MmioDeviceFactory {
+        MmioDevice create(GuestMemory memory, InterruptLine line);
+    }
+
+    /**
+     * One virtio-mmio device: its register window in the MMIO gap and its interrupt (an IOAPIC
+     * input, announced level-triggered and active-high in the DSDT).
+     */
+    public record MmioSlot(long base, long size, int irq, MmioDeviceFactory factory) {
         public MmioSlot {
             if (base < MAX_MEMORY || size <= 0 || base + size > 0xFEC0_0000L) {
                 throw new IllegalArgumentException(String.format(

@@ -52,7 +52,7 @@ class KvmDevicesTest {
 
         Outcome outcome = KvmMachine.boot(KvmMachineConfig.of(guest, 8L << 20, 1)
                 .withConsole(console, null)
-                .withMmioDevices(List.of(new KvmMachineConfig.MmioSlot(0xD000_0000L, 0x1000, 5, device))));
+                .withMmioDevices(List.of(new KvmMachineConfig.MmioSlot(0xD000_0000L, 0x1000, 5, (memory, line) -> device))));
 
         assertThat(outcome.reason()).as(outcome.detail()).isEqualTo(EndReason.RESET);
         assertThat(accesses).containsExactly("write 50/4=12345678", "read 70/1");

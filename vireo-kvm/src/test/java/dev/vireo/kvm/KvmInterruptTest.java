@@ -2,6 +2,7 @@ package dev.vireo.kvm;
 
 import dev.vireo.kvm.KvmMachine.EndReason;
 import dev.vireo.kvm.KvmMachine.Outcome;
+import dev.vireo.machine.bus.MmioDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -57,19 +60,21 @@ class KvmInterruptTest {
                 mov $0xfec00000, %rcx          # IOAPIC
                 movl $0x1ff, 0xf0(%rbx)        # LAPIC: software enable, spurious vector 0xff
                 movl $0x1a, (%rcx)             # IOAPIC redirection entry 5, low half
-                movl $0x30, 0x10(%rcx)         # vector 0x30, fixed, edge, active high, unmasked
+                movl $TRIGGER, 0x10(%rcx)      # vector 0x30, fixed, active high, unmasked (edge or level)
                 movl $0x1b, (%rcx)             # high half
                 movl $0, 0x10(%rcx)            # destination: APIC 0
                 mov $0x3f8, %dx
                 mov $'R', %al
                 out %al, %dx
                 sti
+                RAISE
             1:  hlt
                 jmp 1b
             handler:
                 mov $0x3f8, %dx
                 mov $'I', %al
                 out %al, %dx
+                ACK
                 movl $0, 0xb0(%rbx)            # EOI
                 mov $0xfe, %al
                 out %al, $0x64
@@ -93,8 +98,14 @@ class KvmInterruptTest {
     @TempDir
     Path dir;
 
+    private static final String EDGE = GUEST.replace("TRIGGER", "0x30").replace("RAISE", "").replace("ACK", "");
+
     private String runRaising(Consumer<KvmMachine> raise) throws Exception {
-        Path guest = GuestAssembler.build(dir, "irq", GUEST);
+        return run(EDGE, KvmMachineConfig.of(Path.of("unused"), 8L << 20, 1), raise);
+    }
+
+    private String run(String source, KvmMachineConfig base, Consumer<KvmMachine> raise) throws Exception {
+        Path guest = GuestAssembler.build(dir, "irq", source);
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         OutputStream console = new OutputStream() {
@@ -104,7 +115,9 @@ class KvmInterruptTest {
                 if (b == 'R') ready.complete(null);
             }
         };
-        try (KvmMachine machine = KvmMachine.start(KvmMachineConfig.of(guest, 8L << 20, 1).withConsole(console, null))) {
+        KvmMachineConfig config = new KvmMachineConfig(guest, base.initrd(), base.cmdline(), base.memoryBytes(), base.vcpus(),
+                console, null, base.mmioDevices(), null);
+        try (KvmMachine machine = KvmMachine.start(config)) {
             ready.get(20, TimeUnit.SECONDS);
             raise.accept(machine);
             Outcome outcome = machine.awaitEnd(20_000).orElseThrow();
@@ -124,5 +137,30 @@ class KvmInterruptTest {
             m.vm().setIrqLine(5, true);
             m.vm().setIrqLine(5, false);
         })).isEqualTo("RI");
+    }
+
+    @Test
+    void mmioDeviceRaisesALevelTriggeredInterruptThroughItsFactoryLine() throws Exception {
+        // The device holds its line high from a write to offset 0 until a write to offset 4.
+        String level = GUEST.replace("TRIGGER", "0x8030")
+                .replace("RAISE", "mov $0xd0000000, %rsi\n    movl $1, (%rsi)")
+                .replace("ACK", "movl $1, 4(%rsi)");
+        AtomicInteger raised = new AtomicInteger(), lowered = new AtomicInteger();
+        KvmMachineConfig.MmioSlot slot = new KvmMachineConfig.MmioSlot(0xD000_0000L, 0x1000, 5, (memory, line) -> new MmioDevice() {
+            @Override
+            public long read(long offset, int size) { return 0; }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                if (offset == 0) { raised.incrementAndGet(); line.raise(); }
+                if (offset == 4) { lowered.incrementAndGet(); line.lower(); }
+            }
+        });
+
+        String seen = run(level, KvmMachineConfig.of(Path.of("unused"), 8L << 20, 1).withMmioDevices(List.of(slot)), m -> { });
+
+        assertThat(seen).isEqualTo("RI");
+        assertThat(raised.get()).isEqualTo(1);
+        assertThat(lowered.get()).isEqualTo(1);
     }
 }

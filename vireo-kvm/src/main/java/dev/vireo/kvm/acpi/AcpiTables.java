@@ -120,7 +120,7 @@ public final class AcpiTables {
                     Aml.name("_UID", Aml.integer(i)),
                     Aml.name("_CCA", Aml.integer(1)),
                     Aml.name("_CRS", Aml.resourceTemplate(
-                            Aml.memory32Fixed(d.base(), d.size()), Aml.extendedInterrupt(d.irq()))))));
+                            Aml.memory32Fixed(d.base(), d.size()), Aml.levelInterrupt(d.irq()))))));
         }
         byte[] aml = Aml.concat(Aml.rootScope("_SB_", body),
                 Aml.name("_S5_", Aml.packageOf(Aml.integer(AcpiSleepControl.SLEEP_TYPE_S5), Aml.integer(0))));

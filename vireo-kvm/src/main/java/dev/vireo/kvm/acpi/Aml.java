@@ -90,9 +90,9 @@ public final class Aml {
         return concat(new byte[] {(byte) 0x86, 0x09, 0x00, 0x01}, le(base, 4), le(length, 4));
     }
 
-    /** Interrupt(ResourceConsumer, Edge, ActiveHigh, Exclusive) { gsi }. */
-    public static byte[] extendedInterrupt(int gsi) {
-        return concat(new byte[] {(byte) 0x89, 0x06, 0x00, 0x03, 0x01}, le(gsi, 4));
+    /** Interrupt(ResourceConsumer, Level, ActiveHigh, Exclusive) { gsi }. */
+    public static byte[] levelInterrupt(int gsi) {
+        return concat(new byte[] {(byte) 0x89, 0x06, 0x00, 0x01, 0x01}, le(gsi, 4));
     }
 
     /** PkgLength for a body of {@code length} bytes (ACPI 6.4 §20.2.4): the count includes itself. */

@@ -41,7 +41,7 @@ class AcpiTablesTest {
     @Test
     void rsdpLeadsThroughXsdtToChecksummedFadtDsdtAndMadt() {
         try (GuestMemory m = GuestMemory.allocate(0, 2 << 20)) {
-            long rsdp = AcpiTables.write(m, 2, List.of(new MmioSlot(0xD000_0000L, 0x1000, 5, NOTHING)));
+            long rsdp = AcpiTables.write(m, 2, List.of(new MmioSlot(0xD000_0000L, 0x1000, 5, (memory, line) -> NOTHING)));
 
             byte[] r = read(m, rsdp, 36);
             assertThat(new String(r, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("RSD PTR ");
@@ -64,7 +64,7 @@ class AcpiTablesTest {
             assertThat(aml).contains("LNRO0005").contains("_SB_").contains("COM1").contains("V000").contains("_S5_");
             assertThat(HexFormat.of().formatHex(dsdt)).contains("0c41d00501")                // EisaId PNP0501
                     .contains("860900" + "01" + "000000d0" + "00100000")                     // Memory32Fixed
-                    .contains("8906000301" + "05000000");                                    // Interrupt {5}
+                    .contains("8906000101" + "05000000");                                    // Interrupt (level) {5}
             assertThat(signature(madt)).isEqualTo("APIC");
             assertThat(sum(madt)).isZero();
             assertThat(HexFormat.of().formatHex(madt, 44, 60)).isEqualTo("0008000001000000" + "0008010101000000");
