@@ -56,6 +56,7 @@ public final class KvmVcpu implements Vcpu {
     }
 
     /** Creates vCPU {@code id} (= APIC id) owned by the calling thread. */
+    @SuppressWarnings("restricted") // the kvm_run mapping's size, see SAFETY below
     public static KvmVcpu create(KvmVm vm, int id, PioBus pio, MmioBus mmio) {
         int fd = Kvm.ioctl(vm.vmFd(), Kvm.CREATE_VCPU, id, "KVM_CREATE_VCPU(" + id + ")");
         MemorySegment mapping;

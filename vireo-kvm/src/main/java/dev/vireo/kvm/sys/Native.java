@@ -21,6 +21,7 @@ final class Native {
 
     private Native() {}
 
+    @SuppressWarnings("restricted") // linking libc is this package's purpose; callers check every result
     static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
         all[0] = CAPTURE;

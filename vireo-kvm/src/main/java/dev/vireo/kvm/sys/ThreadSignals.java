@@ -29,6 +29,7 @@ public final class ThreadSignals {
     static final int SIGSET_BYTES = 128;
     private static final int SIG_BLOCK = 0, EAGAIN = 11, EINTR = 4;
 
+    @SuppressWarnings("restricted") // pthread_self cannot fail and sets no errno
     private static final MethodHandle PTHREAD_SELF = Native.LINKER.downcallHandle(
             Native.LINKER.defaultLookup().find("pthread_self").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_LONG));
