@@ -3,6 +3,7 @@ package dev.vireo.kvm;
 import dev.vireo.kvm.sys.EventFd;
 import dev.vireo.kvm.sys.Kvm;
 import dev.vireo.kvm.sys.KvmCpuid2;
+import dev.vireo.kvm.sys.KvmIoeventfd;
 import dev.vireo.kvm.sys.KvmIrqfd;
 import dev.vireo.kvm.sys.KvmUserspaceMemoryRegion;
 import dev.vireo.kvm.sys.KvmVmArgs;
@@ -16,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * One KVM virtual machine: the VM fd, its RAM slot, the in-kernel interrupt controllers
@@ -39,7 +41,7 @@ public final class KvmVm implements Vm {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment supportedCpuid;
     private final boolean tscDeadline;
-    private final List<EventFd> irqfds = new ArrayList<>();
+    private final List<EventFd> eventFds = new ArrayList<>();   // irqfds and ioeventfds
     private boolean closed;
 
     private KvmVm(int systemFd, int vmFd, GuestMemory memory, int vcpuCount) {
@@ -153,7 +155,29 @@ public final class KvmVm implements Vm {
             event.close();
             throw e;
         }
-        irqfds.add(event);
+        eventFds.add(event);
+        return event;
+    }
+
+    /**
+     * Binds a new eventfd to guest writes of {@code length} bytes at {@code address}
+     * (KVM_IOEVENTFD): such writes signal the eventfd in the kernel and never exit to Vireo.
+     * With {@code datamatch} present only writes of that value do. The VM owns the eventfd.
+     *
+     * @param port true for an I/O port address, false for guest physical (MMIO)
+     */
+    public synchronized EventFd registerIoeventfd(long address, int length, boolean port, OptionalLong datamatch) {
+        EventFd event = new EventFd();
+        int flags = (port ? KvmIoeventfd.FLAG_PIO : 0) | (datamatch.isPresent() ? KvmIoeventfd.FLAG_DATAMATCH : 0);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment arg = a.allocate(KvmIoeventfd.LAYOUT);
+            KvmIoeventfd.write(arg, datamatch.orElse(0), address, length, event.fd(), flags);
+            Kvm.ioctl(vmFd, Kvm.IOEVENTFD, arg, String.format("KVM_IOEVENTFD(0x%x, %d bytes)", address, length));
+        } catch (RuntimeException e) {
+            event.close();
+            throw e;
+        }
+        eventFds.add(event);
         return event;
     }
 
@@ -167,8 +191,8 @@ public final class KvmVm implements Vm {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        Kvm.close(vmFd);   // the kernel drops irqfds and memory slots with the VM
-        for (EventFd e : irqfds) e.close();
+        Kvm.close(vmFd);   // the kernel drops irqfds, ioeventfds and memory slots with the VM
+        for (EventFd e : eventFds) e.close();
         Kvm.close(systemFd);
         arena.close();
     }

@@ -25,6 +25,7 @@ class LayoutsTest {
         assertThat(KvmLapicState.LAYOUT.byteSize()).isEqualTo(1024);
         assertThat(KvmUserspaceMemoryRegion.LAYOUT.byteSize()).isEqualTo(32);
         assertThat(KvmIrqfd.LAYOUT.byteSize()).isEqualTo(32);
+        assertThat(KvmIoeventfd.LAYOUT.byteSize()).isEqualTo(64);
         assertThat(KvmCpuid2.ENTRY.byteSize()).isEqualTo(40);
         assertThat(KvmMsrs.ENTRY.byteSize()).isEqualTo(16);
         assertThat(KvmRun.HEADER.byteSize()).isEqualTo(32);
@@ -45,6 +46,7 @@ class LayoutsTest {
         assertThat(Kvm.SET_LAPIC).isEqualTo(iow(0x8F, KvmLapicState.LAYOUT.byteSize()));
         assertThat(Kvm.SET_USER_MEMORY_REGION).isEqualTo(iow(0x46, KvmUserspaceMemoryRegion.LAYOUT.byteSize()));
         assertThat(Kvm.IRQFD).isEqualTo(iow(0x76, KvmIrqfd.LAYOUT.byteSize()));
+        assertThat(Kvm.IOEVENTFD).isEqualTo(iow(0x79, KvmIoeventfd.LAYOUT.byteSize()));
         assertThat(Kvm.CREATE_PIT2).isEqualTo(iow(0x77, KvmVmArgs.PIT_CONFIG.byteSize()));
         assertThat(Kvm.IRQ_LINE).isEqualTo(iow(0x61, KvmVmArgs.IRQ_LEVEL.byteSize()));
         assertThat(Kvm.GET_SUPPORTED_CPUID).isEqualTo(iowr(0x05, KvmCpuid2.HEADER_BYTES));
