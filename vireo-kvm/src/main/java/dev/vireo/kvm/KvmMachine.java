@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -97,7 +98,8 @@ public final class KvmMachine implements AutoCloseable {
             pio.register(AcpiSleepControl.PORT, 1, new AcpiSleepControl(
                     () -> threads.end(EndReason.POWER_OFF, "the guest powered off (ACPI S5)")));
             for (KvmMachineConfig.MmioSlot slot : config.mmioDevices()) {
-                MmioDevice device = slot.factory().create(memory, vm.interruptLine(slot.irq()));
+                MmioDevice device = Objects.requireNonNull(slot.factory().create(memory, vm.interruptLine(slot.irq())),
+                        "an MMIO device factory returned null");
                 if (device instanceof AutoCloseable closeable) closeables.add(closeable);
                 mmio.register(slot.base(), slot.size(), device);
             }
