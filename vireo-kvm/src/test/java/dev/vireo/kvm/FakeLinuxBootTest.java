@@ -62,8 +62,8 @@ class FakeLinuxBootTest {
             2:  jmp 2b
             """;
 
-    private Path bzImage() throws Exception {
-        Path elf = GuestAssembler.build(dir, "fake-linux", PAYLOAD);
+    private Path bzImage(String payloadSource) throws Exception {
+        Path elf = GuestAssembler.build(dir, "fake-linux", payloadSource);
         Path bin = dir.resolve("fake-linux.bin");
         Process p = new ProcessBuilder("objcopy", "-O", "binary", elf.toString(), bin.toString()).inheritIO().start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
@@ -81,7 +81,7 @@ class FakeLinuxBootTest {
     void bzImageEntersAt64BitEntryWithBootParamsWhileSecondVcpuWaitsForSipi() throws Exception {
         Path initrd = Files.writeString(dir.resolve("initrd"), "QUACK");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        KvmMachineConfig config = KvmMachineConfig.of(bzImage(), 32L << 20, 2)
+        KvmMachineConfig config = KvmMachineConfig.of(bzImage(PAYLOAD), 32L << 20, 2)
                 .withLinux(Optional.of(initrd), "console=ttyS0 quiet")
                 .withMmioDevices(List.of(new KvmMachineConfig.MmioSlot(0xD000_0000L, 0x200, 5, (m, l) -> new dev.vireo.machine.bus.MmioDevice() {
                     @Override
@@ -96,5 +96,52 @@ class FakeLinuxBootTest {
 
         assertThat(outcome.reason()).as(outcome.detail()).isEqualTo(EndReason.RESET);
         assertThat(console.toString()).isEqualTo("console=ttyS0 quiet virtio_mmio.device=512@0xd0000000:5");
+    }
+
+    private static final String STARTS_AP = """
+                .code64
+                .global _start
+            _start:
+                .org 0x200
+            entry64:
+                mov $0x10000, %rdi              # copy the real-mode trampoline below 1 MiB
+                lea tramp(%rip), %rsi
+                mov $(tramp_end - tramp), %ecx
+                rep movsb
+                mov $0xfee00000, %rbx
+                movl $0x1ff, 0xf0(%rbx)         # LAPIC software enable
+                movl $0x01000000, 0x310(%rbx)   # ICR destination: APIC 1
+                movl $0x00004500, 0x300(%rbx)   # INIT
+                movl $0x01000000, 0x310(%rbx)
+                movl $0x00004610, 0x300(%rbx)   # STARTUP, vector 0x10 (0x10000)
+            1:  cmpb $1, 0x11000
+                jne 1b
+                mov $0x3f8, %dx
+                mov $'B', %al
+                out %al, %dx
+                mov $0xfe, %al
+                out %al, $0x64
+            2:  jmp 2b
+            tramp:
+                .code16
+                mov $0x3f8, %dx
+                mov $'A', %al
+                out %al, %dx
+                movb $1, %cs:0x1000
+            3:  hlt
+                jmp 3b
+                .code64
+            tramp_end:
+            """;
+
+    @Test
+    void bootVcpuStartsTheSecondWithInitAndSipiAsLinuxDoes() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        KvmMachineConfig config = KvmMachineConfig.of(bzImage(STARTS_AP), 32L << 20, 2).withConsole(console, null);
+
+        Outcome outcome = KvmMachine.boot(config);
+
+        assertThat(outcome.reason()).as(outcome.detail()).isEqualTo(EndReason.RESET);
+        assertThat(console.toString()).isEqualTo("AB");
     }
 }
