@@ -23,8 +23,18 @@ import java.util.Optional;
 public final class KvmLauncher {
     public static final int EXIT_OK = 0, EXIT_GUEST_DIED = 1, EXIT_CANNOT_START = 2;
 
-    /** What {@code vireo run} passes on. */
-    public record Request(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int vcpus) {}
+    /**
+     * What {@code vireo run} passes on.
+     *
+     * @param reboots how many guest resets become reboots (a fresh machine from the same
+     *                configuration) before a reset ends the VM: 0 by default, {@link Integer#MAX_VALUE}
+     *                for {@code --reboot}
+     */
+    public record Request(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int vcpus, int reboots) {
+        public Request(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int vcpus) {
+            this(kernel, initrd, cmdline, memoryBytes, vcpus, 0);
+        }
+    }
 
     private KvmLauncher() {}
 
@@ -40,7 +50,10 @@ public final class KvmLauncher {
         }
         Outcome outcome;
         try {
-            outcome = KvmMachine.boot(config);
+            int rebootsLeft = request.reboots();
+            do {
+                outcome = KvmMachine.boot(config);
+            } while (outcome.reason() == KvmMachine.EndReason.RESET && rebootsLeft-- > 0);
         } catch (BootException | KvmException e) {
             err.println("vireo: " + e.getMessage());
             return EXIT_CANNOT_START;

@@ -58,4 +58,22 @@ class KvmLauncherTest {
         assertThat(run(guest, 8L << 20)).isEqualTo(KvmLauncher.EXIT_GUEST_DIED);
         assertThat(errors.toString()).contains("triple fault").contains("rip");
     }
+
+    @Test
+    @RequiresKvm
+    void resetsBecomeRebootsWhenAsked() throws Exception {
+        Path guest = GuestAssembler.build(dir, "again", GuestAssembler.DROP_TO_USER + """
+                user:
+                    mov $0x3f8, %dx
+                    mov $'x', %al
+                    out %al, %dx
+                    mov $0xfe, %al
+                    out %al, $0x64
+                """);
+        int exit = KvmLauncher.run(new KvmLauncher.Request(guest, Optional.empty(), "", 8L << 20, 1, 2),
+                null, console, new PrintStream(errors, true));
+
+        assertThat(exit).isEqualTo(KvmLauncher.EXIT_OK);
+        assertThat(console.toString()).isEqualTo("xxx");
+    }
 }
