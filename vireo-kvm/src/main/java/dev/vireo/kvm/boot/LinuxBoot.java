@@ -61,15 +61,15 @@ public final class LinuxBoot {
         }
 
         memory.write(LOAD_ADDRESS, bzImage, kernelOffset, kernelBytes);
-        writeZeroPage(h, bzImage, memory, version);
-        writeCommandLine(cmdline, h, version, memory);
+        writeZeroPage(h, bzImage, memory);
+        writeCommandLine(cmdline, h, memory);
         if (initrd != null) loadInitrd(initrd, h, memory, kernelEnd);
         memory.writeLong(LowMemory.ZERO_PAGE + ACPI_RSDP_ADDR, rsdp);
         writeE820(memory);
         return new BootPlan(BootPlan.Kind.LINUX, LOAD_ADDRESS + ENTRY_64_OFFSET);
     }
 
-    private static void writeZeroPage(ByteBuffer h, byte[] image, GuestMemory memory, int version) {
+    private static void writeZeroPage(ByteBuffer h, byte[] image, GuestMemory memory) {
         long zp = LowMemory.ZERO_PAGE;
         memory.slice(zp, 4096).fill((byte) 0);
         // The setup header runs from 0x1F1 to 0x202 + the byte at 0x201 (its length past the jump).
@@ -80,7 +80,7 @@ public final class LinuxBoot {
         memory.writeShort(zp + HEAP_END_PTR, (short) 0xFE00);
     }
 
-    private static void writeCommandLine(String cmdline, ByteBuffer h, int version, GuestMemory memory) {
+    private static void writeCommandLine(String cmdline, ByteBuffer h, GuestMemory memory) {
         byte[] bytes = cmdline.getBytes(StandardCharsets.US_ASCII);
         long max = Math.min(Integer.toUnsignedLong(h.getInt(CMDLINE_SIZE)), LowMemory.CMDLINE_MAX - 1);
         if (bytes.length > max) {
