@@ -1,5 +1,7 @@
 package dev.vireo.kvm;
 
+import org.opentest4j.TestAbortedException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +55,12 @@ final class GuestAssembler {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new TestAbortedException("skipped: GNU binutils (" + command.getFirst() + ") not installed; the test guests are built with as/ld");
+        }
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed:\n" + output);
