@@ -2,6 +2,7 @@ package dev.vireo.kvm;
 
 import dev.vireo.kvm.KvmMachine.Outcome;
 import dev.vireo.kvm.boot.BootException;
+import dev.vireo.kvm.devices.ConsoleInput;
 import dev.vireo.machine.nativeio.NativeException;
 
 import java.io.InputStream;
@@ -41,9 +42,11 @@ public final class KvmLauncher {
     public static int run(Request request, InputStream consoleIn, OutputStream consoleOut, PrintStream err) {
         KvmMachineConfig config;
         try {
+            // One reader of the console for all reboots, so no rebooted machine loses input.
+            InputStream input = consoleIn == null ? null : new ConsoleInput(consoleIn);
             config = KvmMachineConfig.of(request.kernel(), request.memoryBytes(), request.vcpus())
                     .withLinux(request.initrd(), request.cmdline())
-                    .withConsole(consoleOut, consoleIn);
+                    .withConsole(consoleOut, input);
         } catch (IllegalArgumentException e) {
             err.println("vireo: " + e.getMessage());
             return EXIT_CANNOT_START;

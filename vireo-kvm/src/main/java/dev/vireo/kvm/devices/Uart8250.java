@@ -72,6 +72,9 @@ public final class Uart8250 implements PioDevice, AutoCloseable {
         if (interrupt) pulse();
     }
 
+    /** Bytes received and not yet read by the guest. */
+    public synchronized int pending() { return received.size(); }
+
     @Override
     public long read(int offset, int size) {
         boolean interrupt = false;
@@ -171,8 +174,11 @@ public final class Uart8250 implements PioDevice, AutoCloseable {
         }
     }
 
+    /** Stops reading input; an interruptible stream ({@link ConsoleInput}) is left untouched for the next reader. */
     @Override
     public void close() {
+        Thread t = reader;
         reader = null;
+        if (t != null) t.interrupt();
     }
 }
