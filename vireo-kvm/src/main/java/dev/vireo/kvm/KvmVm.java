@@ -38,7 +38,7 @@ public final class KvmVm implements Vm {
     private final int runMapSize;
     private final GuestMemory memory;
     private final int vcpuCount;
-    private final Arena arena = Arena.ofShared();
+    private final Arena arena = Arena.ofAuto();   // the CPUID table: freed with this object, even if set-up fails
     private final MemorySegment supportedCpuid;
     private final boolean tscDeadline;
     private final List<EventFd> eventFds = new ArrayList<>();   // irqfds and ioeventfds
@@ -63,6 +63,7 @@ public final class KvmVm implements Vm {
         if (vcpuCount < 1 || vcpuCount > 255) throw new KvmException("vCPU count must be 1..255, got " + vcpuCount);
         int systemFd = KvmHypervisor.openDevice();
         int vmFd = -1;
+        KvmVm vm = null;
         try {
             for (int cap : new int[] {Kvm.CAP_IRQCHIP, Kvm.CAP_USER_MEMORY, Kvm.CAP_SET_TSS_ADDR, Kvm.CAP_PIT2,
                     Kvm.CAP_IMMEDIATE_EXIT}) {
@@ -71,12 +72,16 @@ public final class KvmVm implements Vm {
                 }
             }
             vmFd = Kvm.ioctl(systemFd, Kvm.CREATE_VM, 0, "KVM_CREATE_VM");
-            KvmVm vm = new KvmVm(systemFd, vmFd, memory, vcpuCount);
+            vm = new KvmVm(systemFd, vmFd, memory, vcpuCount);   // from here on, vm owns both fds
             vm.setUp();
             return vm;
         } catch (RuntimeException e) {
-            if (vmFd >= 0) Kvm.close(vmFd);
-            Kvm.close(systemFd);
+            if (vm != null) {
+                vm.close();
+            } else {
+                if (vmFd >= 0) Kvm.close(vmFd);
+                Kvm.close(systemFd);
+            }
             throw e;
         }
     }
@@ -194,6 +199,5 @@ public final class KvmVm implements Vm {
         Kvm.close(vmFd);   // the kernel drops irqfds, ioeventfds and memory slots with the VM
         for (EventFd e : eventFds) e.close();
         Kvm.close(systemFd);
-        arena.close();
     }
 }
