@@ -45,6 +45,7 @@ public final class KvmMachine implements AutoCloseable {
     private final Uart8250 uart;
     private final VcpuThreads vcpus;
     private final List<AutoCloseable> devices;
+    private boolean closed;
 
     private KvmMachine(KvmMachineConfig config, GuestMemory memory, KvmVm vm, Uart8250 uart, VcpuThreads vcpus,
                        List<AutoCloseable> devices) {
@@ -174,7 +175,9 @@ public final class KvmMachine implements AutoCloseable {
 
     /** Stops the VM if still running, waits for its threads, and releases every fd and mapping. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         stop();
         vcpus.awaitEnd();
         closeAll(devices);
