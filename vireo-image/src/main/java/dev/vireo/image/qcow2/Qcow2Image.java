@@ -326,6 +326,67 @@ public final class Qcow2Image implements DiskImage {
 
     byte[] scratchCluster() { return clusterBuffer; }
 
+    /** Kinds reported by {@link #status}. */
+    public static final int UNALLOCATED = 0, ZEROED = 1, DATA = 2, COMPRESSED_DATA = 3;
+
+    /**
+     * How {@code position} is stored in this layer: writes the kind and host offset (or -1)
+     * into {@code out} and returns how many bytes from {@code position} share that state
+     * (to the end of the cluster or subcluster at most).
+     */
+    public long status(long position, long[] out) throws IOException {
+        int inCluster = (int) (position & (clusterSize - 1));
+        long run = Math.min(clusterSize - inCluster, header.size - position);
+        out[1] = -1;
+        long l2Offset = l1[(int) (position >>> (clusterBits + l2Bits))] & OFFSET_MASK;
+        if (l2Offset == 0) { out[0] = UNALLOCATED; return run; }
+        byte[] table = l2Table(l2Offset);
+        int at = (int) ((position >>> clusterBits) & ((1L << l2Bits) - 1)) * entryBytes;
+        long entry = (long) ClusterCache.LONG.get(table, at);
+        long host = entry & OFFSET_MASK;
+        if ((entry & COMPRESSED) != 0) { out[0] = COMPRESSED_DATA; out[1] = entry & coffsetMask; return run; }
+        if (!extendedL2) {
+            if ((entry & ZERO) != 0 && header.version >= 3) out[0] = ZEROED;
+            else if (host == 0) out[0] = UNALLOCATED;
+            else { out[0] = DATA; out[1] = host + inCluster; }
+            return run;
+        }
+        long bitmap = (long) ClusterCache.LONG.get(table, at + 8);
+        int sub = inCluster / subclusterSize;
+        run = Math.min(run, (sub + 1L) * subclusterSize - inCluster);
+        if ((bitmap >>> sub & 1) != 0 && host != 0) { out[0] = DATA; out[1] = host + inCluster; }
+        else out[0] = (bitmap >>> (32 + sub) & 1) != 0 ? ZEROED : UNALLOCATED;
+        return run;
+    }
+
+    /** Drops every mapping of the active layer (after a commit): all guest clusters read from the backing file again. */
+    public void makeEmpty() throws IOException {
+        writer();
+        flush();
+        long[] old = l1.clone();
+        Arrays.fill(l1, 0);
+        ByteBuffer zeros = ByteBuffer.allocate(l1.length * 8);
+        while (zeros.hasRemaining()) channel.write(zeros, header.l1TableOffset + zeros.position());
+        refcounts.sync();
+        new Qcow2Snapshots(this).updateTree(old, -1);
+        refcounts.sync();
+        l2Cache.clear();
+        forgetCompressedCache();
+    }
+
+    /** Rewrites the backing file name and format in the header (rebase -u); null removes the backing file. */
+    public void setBacking(String file, ImageFormat format) throws IOException {
+        writer();
+        header.backingFile = file;
+        header.backingFormat = file == null || format == null ? null : format.id();
+        ByteBuffer cluster0 = header.encode();
+        while (cluster0.hasRemaining()) channel.write(cluster0, cluster0.position());
+        refcounts.sync();
+        if (backing != null) backing.close();
+        backing = null;
+        openBacking(0);
+    }
+
     void forgetCompressedCache() { compressedCached = -1; }
 
     @Override
