@@ -78,7 +78,10 @@ final class InfoCommand extends ImgVerb {
                 data.put("corrupt", (h.incompatible & Qcow2Header.INCOMPAT_CORRUPT) != 0);
                 data.put("extended-l2", h.extendedL2());
             }
-            m.put("format-specific", Map.of("type", "qcow2", "data", data));
+            Map<String, Object> specific = new LinkedHashMap<>();
+            specific.put("type", "qcow2");
+            specific.put("data", data);
+            m.put("format-specific", specific);
             m.put("dirty-flag", (h.incompatible & Qcow2Header.INCOMPAT_DIRTY) != 0);
         } else {
             m.put("dirty-flag", false);

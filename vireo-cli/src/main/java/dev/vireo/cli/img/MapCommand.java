@@ -8,10 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** {@code vireo img map [--output human|json] FILE}: where each guest range is stored, like qemu-img map. */
 @Command(name = "map", description = "Show the guest-to-file mapping of an image.", mixinStandardHelpOptions = true)
@@ -25,26 +22,25 @@ final class MapCommand extends ImgVerb {
         try (DiskImage img = open(file, format, true)) {
             List<Extent> extents = Extents.of(img);
             if (output.equals("json")) {
-                List<Object> rows = new ArrayList<>();
-                for (Extent e : extents) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("start", e.start());
-                    m.put("length", e.length());
-                    m.put("depth", e.depth());
-                    m.put("present", e.present());
-                    m.put("zero", e.zero());
-                    m.put("data", e.data());
-                    if (e.offset() >= 0) m.put("offset", e.offset());
-                    rows.add(m);
+                StringBuilder b = new StringBuilder("[");
+                for (int i = 0; i < extents.size(); i++) {
+                    Extent e = extents.get(i);
+                    b.append(i == 0 ? "" : ",\n").append("{ \"start\": ").append(e.start()).append(", \"length\": ").append(e.length())
+                            .append(", \"depth\": ").append(e.depth()).append(", \"present\": ").append(e.present())
+                            .append(", \"zero\": ").append(e.zero()).append(", \"data\": ").append(e.data());
+                    if (e.offset() >= 0) b.append(", \"offset\": ").append(e.offset());
+                    b.append("}");
                 }
-                out().println(Json.write(rows));
+                out().println(b.append("]"));
             } else {
                 out().printf("%-16s%-16s%-16s%s%n", "Offset", "Length", "Mapped to", "File");
                 for (Extent e : extents)
                     if (e.data() && e.offset() >= 0)
-                        out().printf("%-#16x%-#16x%-#16x%s%n", e.start(), e.length(), e.offset(), e.file());
+                        out().printf("%-16s%-16s%-16s%s%n", hex(e.start()), hex(e.length()), hex(e.offset()), e.file());
             }
         }
         return 0;
     }
+
+    private static String hex(long v) { return v == 0 ? "0" : "0x" + Long.toHexString(v); }
 }

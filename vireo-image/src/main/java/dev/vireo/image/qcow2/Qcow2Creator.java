@@ -39,6 +39,7 @@ public final class Qcow2Creator {
             }
         }
         if (size < 0) throw new ImageException("size must not be negative");
+        size = (size + 511) & ~511L; // qemu sees whole sectors only
         Qcow2Header h = new Qcow2Header();
         h.version = o.version();
         h.clusterBits = Integer.numberOfTrailingZeros(cs);
