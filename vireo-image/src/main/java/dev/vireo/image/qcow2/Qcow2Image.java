@@ -81,6 +81,11 @@ public final class Qcow2Image implements DiskImage {
         if (!Files.exists(path)) throw new ImageException("image '" + path + "' does not exist; check the path");
         FileChannel ch = options.readOnly() ? FileChannel.open(path, StandardOpenOption.READ)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return open(path, options, depth, ch);
+    }
+
+    /** Opens over a channel the caller made (tests inject faults this way); the image owns it afterwards. */
+    static Qcow2Image open(Path path, OpenOptions options, int depth, FileChannel ch) throws IOException {
         try {
             Qcow2Header h = Qcow2Header.read(ch, path.toString());
             long unknown = h.incompatible & ~Qcow2Header.INCOMPAT_KNOWN;

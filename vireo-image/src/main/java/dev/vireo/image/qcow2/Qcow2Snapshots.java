@@ -81,6 +81,11 @@ public final class Qcow2Snapshots {
         int nextId = 1;
         for (Snapshot s : all) try { nextId = Math.max(nextId, Integer.parseInt(s.id()) + 1); } catch (NumberFormatException ignored) { }
         img.flush();
+        // Clear COPIED before adding references: a crash in between leaves entries that copy
+        // on write needlessly (data safe; 'check -r all' restores the flags), never entries
+        // that would overwrite clusters the snapshot shares.
+        clearCopiedFlags();
+        rc.sync();
         updateTree(img.l1, 1);
         int clusters = l1Clusters(img.l1.length);
         long l1Copy = rc.allocate(clusters);
@@ -205,6 +210,27 @@ public final class Qcow2Snapshots {
         img.header.snapshotCount = all.size();
         img.header.snapshotsOffset = offset;
         if (oldLength > 0) rc.release(oldOffset, (oldLength + img.clusterSize - 1) / img.clusterSize);
+    }
+
+    private void clearCopiedFlags() throws IOException {
+        for (int i = 0; i < img.l1.length; i++) {
+            long l2 = img.l1[i] & OFFSET_MASK;
+            if (l2 == 0) continue;
+            byte[] table = img.l2Cache.get(l2);
+            boolean changed = false;
+            for (int at = 0; at < img.clusterSize; at += img.entryBytes) {
+                long e = (long) ClusterCache.LONG.get(table, at);
+                if ((e & COPIED) != 0) {
+                    ClusterCache.LONG.set(table, at, e & ~COPIED);
+                    changed = true;
+                }
+            }
+            if (changed) ClusterCache.writeFully(img.channel, table, 0, img.clusterSize, l2);
+            if ((img.l1[i] & COPIED) != 0) {
+                img.l1[i] &= ~COPIED;
+                img.refcounts.writeLong(img.header.l1TableOffset + 8L * i, img.l1[i]);
+            }
+        }
     }
 
     /**
