@@ -91,10 +91,9 @@ final class InfoCommand extends ImgVerb {
 
     static long actualSize(Path p) {
         try {
-            Object blocks = Files.getAttribute(p, "unix:blocks");
-            return ((Number) blocks).longValue() * 512;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            try { return Files.size(p); } catch (IOException x) { return -1; }
+            return dev.vireo.image.raw.FileSpace.allocatedBytes(p);
+        } catch (IOException e) {
+            return -1;
         }
     }
 

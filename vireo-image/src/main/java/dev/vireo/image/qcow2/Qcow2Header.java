@@ -99,7 +99,7 @@ public final class Qcow2Header {
         h.validate(name, fileSize);
         h.readExtensions(b, name);
         if (h.backingFileOffset != 0) {
-            if (h.backingFileSize > 1023 || h.backingFileOffset + h.backingFileSize > Math.min(b.limit(), h.clusterSize()))
+            if (h.backingFileSize < 0 || h.backingFileSize > 1023 || h.backingFileOffset + h.backingFileSize > Math.min(b.limit(), h.clusterSize()))
                 throw corrupt(name, "backing file name lies outside the first cluster");
             byte[] n = new byte[h.backingFileSize];
             b.get((int) h.backingFileOffset, n);
@@ -114,6 +114,9 @@ public final class Qcow2Header {
                 + "); encrypted qcow2 is not supported yet, decrypt it with qemu-img convert");
         if ((incompatible & INCOMPAT_DATA_FILE) != 0)
             throw new ImageException("'" + name + "' uses an external data file; convert it with qemu-img to a self-contained qcow2");
+        if (l1TableOffset < 0 || refcountTableOffset <= 0 || snapshotsOffset < 0 || backingFileOffset < 0
+                || l1Size > (32 << 20) || refcountTableClusters > (1 << 24))
+            throw corrupt(name, "table offsets or sizes in the header are out of range");
         if (l1Size < 0 || (l1TableOffset & (cs - 1)) != 0 || (refcountTableOffset & (cs - 1)) != 0
                 || (snapshotsOffset & (cs - 1)) != 0 || refcountTableClusters <= 0 || snapshotCount < 0)
             throw corrupt(name, "table offsets or sizes in the header are invalid");

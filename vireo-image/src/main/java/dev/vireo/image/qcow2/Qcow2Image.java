@@ -139,6 +139,8 @@ public final class Qcow2Image implements DiskImage {
     }
 
     long[] readL1(long offset, int entries) throws IOException {
+        if (entries < 0 || entries > (32 << 20) || offset < 0 || offset + 8L * entries > fileSize())
+            throw Qcow2Header.corrupt(name, "an L1 table (" + entries + " entries at 0x" + Long.toHexString(offset) + ") lies outside the file");
         byte[] raw = new byte[entries * 8];
         ClusterCache.readFully(channel, raw, offset);
         long[] t = new long[entries];

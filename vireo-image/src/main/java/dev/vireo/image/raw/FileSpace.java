@@ -21,10 +21,10 @@ import java.nio.file.Path;
 public final class FileSpace implements AutoCloseable {
     private static final int O_RDWR = 2;
     private static final int FALLOC_FL_KEEP_SIZE = 0x01, FALLOC_FL_PUNCH_HOLE = 0x02;
-    private static final MethodHandle OPEN, FALLOCATE, CLOSE;
+    private static final MethodHandle OPEN, FALLOCATE, CLOSE, STAT;
 
     static {
-        MethodHandle open = null, fallocate = null, close = null;
+        MethodHandle open = null, fallocate = null, close = null, stat = null;
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
@@ -35,12 +35,36 @@ public final class FileSpace implements AutoCloseable {
                             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
             close = linker.downcallHandle(libc.find("close").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            stat = linker.downcallHandle(libc.find("stat").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
         } catch (RuntimeException | LinkageError e) {
             // Not Linux, or native access denied: every operation falls back to plain I/O.
         }
         OPEN = open;
         FALLOCATE = fallocate;
         CLOSE = close;
+        STAT = stat;
+    }
+
+    /**
+     * Bytes the file system has allocated to {@code file} (st_blocks * 512), or the file size
+     * when stat(2) is unavailable. {@code struct stat} on Linux x86-64 and aarch64 both hold
+     * st_size at offset 48 and st_blocks at offset 64; st_size is compared with the file's
+     * size to catch a layout we do not know.
+     */
+    public static long allocatedBytes(Path file) throws java.io.IOException {
+        long size = java.nio.file.Files.size(file);
+        if (STAT == null) return size;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom(file.toAbsolutePath().toString());
+            MemorySegment buf = arena.allocate(256, 8);
+            if ((int) STAT.invokeExact(path, buf) != 0) return size;
+            // SAFETY: buf is 256 bytes, larger than struct stat on the supported ABIs.
+            if (buf.get(ValueLayout.JAVA_LONG, 48) != size) return size;
+            return buf.get(ValueLayout.JAVA_LONG, 64) * 512;
+        } catch (Throwable t) {
+            return size;
+        }
     }
 
     private int fd = -1;
