@@ -212,7 +212,7 @@ final class Qcow2Writer {
     // ---- compressed writes (convert -c) ----
 
     void writeCompressed(long position, byte[] cluster, Compression compression) throws IOException {
-        byte[] out = new byte[clusterSize - 512];
+        byte[] out = new byte[clusterSize - 1];
         int n = compression.compress(cluster, out);
         if (n < 0) {
             write(position, cluster, 0, (int) Math.min(clusterSize, img.size() - position));
