@@ -32,6 +32,8 @@ final class ConvertCommand extends ImgVerb {
     @Option(names = "-c", description = "Compress (qcow2 output).") boolean compress;
     @Option(names = "-p", description = "Show progress.") boolean progress;
     @Option(names = "-q", description = "Quiet.") boolean quiet;
+    @Option(names = "-t", description = "Output cache mode: unsafe (default, like qemu-img: no fsync) or writeback (fsync at the end).")
+    String cache = "unsafe";
     @Option(names = "-o", description = "Options for the output, as for create.") List<String> options = new ArrayList<>();
     @Parameters(index = "0", paramLabel = "SRC") String source;
     @Parameters(index = "1", paramLabel = "DST") String target;
@@ -49,7 +51,7 @@ final class ConvertCommand extends ImgVerb {
             if (rc != 0) throw new ImageException("cannot create '" + target + "'; check the -o options");
             try (DiskImage dst = DiskImages.open(Path.of(target), OpenOptions.of(outFmt, false).withUnsafeCache())) {
                 copy(src, dst, new Progress(out(), progress && !quiet));
-                dst.flush();
+                if (!cache.equals("unsafe")) dst.flush();
             }
         }
         return 0;

@@ -170,7 +170,12 @@ public final class Qcow2Image implements DiskImage {
         checkRange(position, length);
         while (length > 0) {
             int n = (int) Math.min(length, clusterSize - (position & (clusterSize - 1)));
+            pendingRequest = extendedL2 ? 0 : length - n; // whole clusters after this one may be read in the same call
+            pendingExtra = 0;
             readInCluster(position, buffer, offset, n);
+            pendingRequest = 0;
+            n += pendingExtra;
+            pendingExtra = 0;
             position += n;
             offset += n;
             length -= n;
@@ -198,7 +203,7 @@ public final class Qcow2Image implements DiskImage {
         if (!extendedL2) {
             if ((entry & ZERO) != 0 && header.version >= 3) Arrays.fill(buffer, offset, offset + length, (byte) 0);
             else if (host == 0) readUnallocated(position, buffer, offset, length);
-            else readHost(host + inCluster, buffer, offset, length);
+            else readHost(host + inCluster, buffer, offset, contiguousRun(table, at, host, inCluster, length));
             return;
         }
         long bitmap = (long) ClusterCache.LONG.get(table, at + 8);
@@ -219,6 +224,26 @@ public final class Qcow2Image implements DiskImage {
             length -= n;
         }
     }
+
+    /** Read-ahead for {@link #read}: how far past this cluster the host clusters continue contiguously. */
+    private int contiguousRun(byte[] table, int at, long host, int inCluster, int length) {
+        int run = length;
+        pendingExtra = 0;
+        long want = host + clusterSize;
+        for (int k = at + entryBytes; k < clusterSize && pendingRequest > 0; k += entryBytes) {
+            long e = (long) ClusterCache.LONG.get(table, k);
+            if ((e & (COMPRESSED | ZERO)) != 0 || (e & OFFSET_MASK) != want) break;
+            int n = (int) Math.min(clusterSize, pendingRequest);
+            run += n;
+            pendingRequest -= n;
+            pendingExtra += n;
+            want += clusterSize;
+        }
+        return run;
+    }
+
+    private long pendingRequest;
+    private int pendingExtra;
 
     private byte[] l2Table(long offset) throws IOException {
         if (offset + clusterSize > knownFileSize && offset + clusterSize > (knownFileSize = channel.size()))
@@ -399,7 +424,7 @@ public final class Qcow2Image implements DiskImage {
     @Override
     public void close() throws IOException {
         try {
-            if (!readOnly && channel.isOpen()) channel.force(true);
+            if (!readOnly && !unsafe && channel.isOpen()) channel.force(true);
         } finally {
             compression.close();
             channel.close();

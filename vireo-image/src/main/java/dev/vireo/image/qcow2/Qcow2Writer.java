@@ -40,6 +40,15 @@ final class Qcow2Writer {
 
     void write(long position, byte[] buffer, int offset, int length) throws IOException {
         while (length > 0) {
+            if ((position & (clusterSize - 1)) == 0 && length >= 2 * clusterSize) {
+                int done = writeFreshRun(position, buffer, offset, length);
+                if (done > 0) {
+                    position += done;
+                    offset += done;
+                    length -= done;
+                    continue;
+                }
+            }
             int n = (int) Math.min(length, clusterSize - (position & (clusterSize - 1)));
             writeInCluster(position, buffer, offset, n);
             position += n;
@@ -75,6 +84,37 @@ final class Qcow2Writer {
         }
         writeEntry(l2Offset, at, newHost | COPIED, ALL_ALLOCATED);
         dropReference(entry);
+    }
+
+    /**
+     * Fast path for large writes: whole clusters that hold no host cluster yet (unallocated or
+     * zero-flagged) get one contiguous allocation, one data write and one write of their L2
+     * entries. Returns the bytes written, 0 if fewer than two clusters qualify.
+     */
+    private int writeFreshRun(long position, byte[] buffer, int offset, int length) throws IOException {
+        long l2Offset = l2ForWrite(l1Index(position));
+        byte[] table = img.l2Cache.get(l2Offset);
+        int first = entryAt(position);
+        int perTable = 1 << img.l2Bits;
+        int maxClusters = Math.min(length / clusterSize, perTable - first / img.entryBytes);
+        int count = 0;
+        while (count < maxClusters) {
+            int at = first + count * img.entryBytes;
+            long e = (long) ClusterCache.LONG.get(table, at);
+            if ((e & ~ZERO) != 0) break;
+            if (img.extendedL2 && ((long) ClusterCache.LONG.get(table, at + 8) & ALL_ALLOCATED) != 0) break;
+            count++;
+        }
+        if (count < 2) return 0;
+        long host = refcounts.allocate(count);
+        writeHost(host, buffer, offset, count * clusterSize);
+        for (int i = 0; i < count; i++) {
+            int at = first + i * img.entryBytes;
+            ClusterCache.LONG.set(table, at, (host + (long) i * clusterSize) | COPIED);
+            if (img.extendedL2) ClusterCache.LONG.set(table, at + 8, ALL_ALLOCATED);
+        }
+        ClusterCache.writeFully(img.channel, table, first, count * img.entryBytes, l2Offset + first);
+        return count * clusterSize;
     }
 
     /** In an owned cluster with subclusters: fills partial unallocated edge subclusters first. */
