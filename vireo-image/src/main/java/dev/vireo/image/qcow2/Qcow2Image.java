@@ -86,14 +86,39 @@ public final class Qcow2Image implements DiskImage {
 
     /** Opens over a channel the caller made (tests inject faults this way); the image owns it afterwards. */
     static Qcow2Image open(Path path, OpenOptions options, int depth, FileChannel ch) throws IOException {
+        return open(path, options, depth, ch, false);
+    }
+
+    /**
+     * Opens writable for {@code check -r}, even when the image is marked dirty or corrupt;
+     * {@link #markClean()} clears those bits once the repair has succeeded.
+     */
+    public static Qcow2Image openForRepair(Path path) throws IOException {
+        if (!Files.exists(path)) throw new ImageException("image '" + path + "' does not exist; check the path");
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return open(path, OpenOptions.of(ImageFormat.QCOW2, false), 0, ch, true);
+    }
+
+    /** Clears the dirty and corrupt bits after a successful repair. */
+    public void markClean() throws IOException {
+        writer();
+        long bits = header.incompatible & ~(Qcow2Header.INCOMPAT_DIRTY | Qcow2Header.INCOMPAT_CORRUPT);
+        if (bits == header.incompatible || header.version < 3) return;
+        refcounts.sync();
+        refcounts.writeLong(72, bits);
+        refcounts.sync();
+        header.incompatible = bits;
+    }
+
+    private static Qcow2Image open(Path path, OpenOptions options, int depth, FileChannel ch, boolean repair) throws IOException {
         try {
             Qcow2Header h = Qcow2Header.read(ch, path.toString());
             long unknown = h.incompatible & ~Qcow2Header.INCOMPAT_KNOWN;
             if (unknown != 0) throw new ImageException("'" + path + "' uses unsupported feature '"
                     + h.incompatibleName(Long.numberOfTrailingZeros(unknown)) + "'; convert it with a newer qemu-img to compat=1.1 without it");
-            if (!options.readOnly() && (h.incompatible & Qcow2Header.INCOMPAT_CORRUPT) != 0)
+            if (!options.readOnly() && !repair && (h.incompatible & Qcow2Header.INCOMPAT_CORRUPT) != 0)
                 throw new ImageException("'" + path + "' is marked corrupt; run 'vireo img check -r all' before writing to it");
-            if (!options.readOnly() && (h.incompatible & Qcow2Header.INCOMPAT_DIRTY) != 0)
+            if (!options.readOnly() && !repair && (h.incompatible & Qcow2Header.INCOMPAT_DIRTY) != 0)
                 throw new ImageException("'" + path + "' was not closed cleanly (dirty, lazy refcounts); run 'vireo img check -r all' first");
             Qcow2Image img = new Qcow2Image(path, ch, h, options.readOnly(), options.unsafeCache());
             try {

@@ -81,6 +81,7 @@ public final class Qcow2Snapshots {
         int nextId = 1;
         for (Snapshot s : all) try { nextId = Math.max(nextId, Integer.parseInt(s.id()) + 1); } catch (NumberFormatException ignored) { }
         img.flush();
+        checkRoomForOneMoreReference(img.l1);
         // Clear COPIED before adding references: a crash in between leaves entries that copy
         // on write needlessly (data safe; 'check -r all' restores the flags), never entries
         // that would overwrite clusters the snapshot shares.
@@ -107,6 +108,7 @@ public final class Qcow2Snapshots {
         Refcounts rc = img.refcounts;
         img.flush();
         long[] snapL1 = img.readL1(s.l1TableOffset(), s.l1Size());
+        checkRoomForOneMoreReference(snapL1);
         updateTree(snapL1, 1);
         rc.sync();
         int clusters = l1Clusters(snapL1.length);
@@ -154,6 +156,26 @@ public final class Qcow2Snapshots {
         for (long e : l1) t.putLong(clearCopied ? e & ~COPIED : e);
         t.clear();
         while (t.hasRemaining()) img.channel.write(t, offset + t.position());
+    }
+
+    /** Fails before anything is written if some cluster of the tree is already at the refcount maximum. */
+    private void checkRoomForOneMoreReference(long[] l1) throws IOException {
+        Refcounts rc = img.refcounts;
+        long max = rc.maxRefcount();
+        byte[] table = new byte[img.clusterSize];
+        for (long e : l1) {
+            long l2 = e & OFFSET_MASK;
+            if (l2 == 0) continue;
+            boolean full = rc.get(l2 / img.clusterSize) >= max;
+            ClusterCache.readFully(img.channel, table, l2);
+            for (int i = 0; i < img.clusterSize && !full; i += img.entryBytes) {
+                long entry = (long) ClusterCache.LONG.get(table, i);
+                long host = (entry & COMPRESSED) != 0 ? img.compressedRange(entry)[0] : entry & OFFSET_MASK;
+                if (host != 0 && rc.get(host / img.clusterSize) >= max) full = true;
+            }
+            if (full) throw new ImageException("'" + img.name + "' has refcount_bits=" + rc.bits()
+                    + ", too narrow for another snapshot; convert it with 'vireo img convert -O qcow2 -o refcount_bits=16'");
+        }
     }
 
     /** Adds {@code delta} references to every L2 table and data cluster reachable from {@code l1}. */
