@@ -28,7 +28,7 @@ final class Qcow2Writer {
     private final int clusterSize;
     private final byte[] newTable;
     private final byte[] zeros;
-    private long compressedTail, compressedEnd;
+    private long compressedTail, compressedEnd, compressedFrees;
 
     Qcow2Writer(Qcow2Image img) {
         this.img = img;
@@ -262,13 +262,16 @@ final class Qcow2Writer {
         int at = entryAt(position);
         long old = (long) ClusterCache.LONG.get(img.l2Cache.get(l2Offset), at);
         long offset;
-        if (compressedTail != 0 && compressedTail + n <= compressedEnd) {
+        // Pack into the current compressed cluster only if nothing was freed since it was
+        // allocated: a freed cluster may have been handed out again for other data.
+        if (compressedTail != 0 && compressedTail + n <= compressedEnd && refcounts.frees() == compressedFrees) {
             offset = compressedTail;
             refcounts.add(offset / clusterSize, 1, 1);
             refcounts.sync();
         } else {
             offset = refcounts.allocate(1);
             compressedEnd = offset + clusterSize;
+            compressedFrees = refcounts.frees();
         }
         compressedTail = (offset + n + 511) & ~511L;
         writeHost(offset, out, 0, n);

@@ -31,6 +31,7 @@ final class Refcounts {
     private final ClusterCache blocks;
     private long[] table;
     private long freeHint = 1;
+    private long frees;
     private long frontier;
 
     Refcounts(FileChannel channel, Qcow2Header header, String name, boolean unsafe) throws IOException {
@@ -58,6 +59,9 @@ final class Refcounts {
     }
 
     int bits() { return bits; }
+
+    /** Counts clusters freed so far: a cached "cluster still mine" assumption is stale when it changes. */
+    long frees() { return frees; }
 
     long clustersPerBlock() { return clustersPerBlock; }
 
@@ -125,7 +129,10 @@ final class Refcounts {
                 long r = setEntry(b, i, v);
                 lo = Math.min(lo, (int) (r >>> 8));
                 hi = Math.max(hi, (int) (r >>> 8) + (int) (r & 0xff));
-                if (v == 0) freeHint = Math.min(freeHint, ti * clustersPerBlock + i);
+                if (v == 0) {
+                    freeHint = Math.min(freeHint, ti * clustersPerBlock + i);
+                    frees++;
+                }
             }
             ClusterCache.writeFully(channel, b, lo, hi - lo, blockOffset + lo);
             c = ti * clustersPerBlock + last;
