@@ -264,7 +264,8 @@ final class Qcow2Writer {
         long offset;
         // Pack into the current compressed cluster only if nothing was freed since it was
         // allocated: a freed cluster may have been handed out again for other data.
-        if (compressedTail != 0 && compressedTail + n <= compressedEnd && refcounts.frees() == compressedFrees) {
+        if (compressedTail != 0 && compressedTail + n <= compressedEnd && refcounts.frees() == compressedFrees
+                && refcounts.get(compressedTail / clusterSize) < refcounts.maxRefcount()) {
             offset = compressedTail;
             refcounts.add(offset / clusterSize, 1, 1);
             refcounts.sync();
