@@ -59,6 +59,7 @@ public final class Qcow2Checker {
     }
 
     private CheckResult scan() throws IOException {
+        if (!img.readOnly) img.refcounts.releaseReserve(); // reserved clusters are not leaks of a live image
         corruptions = checkErrors = allocated = fragmented = compressed = 0;
         messages.clear();
         fileClusters = (img.fileSize() + cs - 1) / cs;

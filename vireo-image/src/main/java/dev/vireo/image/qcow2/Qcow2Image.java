@@ -449,6 +449,7 @@ public final class Qcow2Image implements DiskImage {
     @Override
     public void close() throws IOException {
         try {
+            if (!readOnly && channel.isOpen()) refcounts.releaseReserve();
             if (!readOnly && !unsafe && channel.isOpen()) channel.force(true);
         } finally {
             compression.close();
