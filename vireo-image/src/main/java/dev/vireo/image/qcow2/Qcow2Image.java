@@ -123,7 +123,6 @@ public final class Qcow2Image implements DiskImage {
             Qcow2Image img = new Qcow2Image(path, ch, h, options.readOnly(), options.unsafeCache());
             try {
                 img.openBacking(depth);
-                if (!options.readOnly() && h.autoclear != 0) img.clearAutoclear();
                 return img;
             } catch (IOException | RuntimeException e) {
                 img.close();
@@ -157,7 +156,13 @@ public final class Qcow2Image implements DiskImage {
         return dir == null ? b : dir.resolve(b).normalize();
     }
 
-    private void clearAutoclear() throws IOException {
+    /**
+     * Before the first change to guest-visible content: autoclear features (persistent
+     * bitmaps) we do not maintain are declared stale, as qcow2.txt requires of writers that
+     * do not understand them. Metadata-only work (check -r) keeps them.
+     */
+    void clearAutoclear() throws IOException {
+        if (header.autoclear == 0) return;
         header.autoclear = 0;
         refcounts.writeLong(88, 0);
         refcounts.sync();
@@ -336,33 +341,40 @@ public final class Qcow2Image implements DiskImage {
         return writer;
     }
 
+    /** The writer, after marking autoclear features stale: for changes to guest content. */
+    Qcow2Writer contentWriter() throws IOException {
+        Qcow2Writer w = writer();
+        clearAutoclear();
+        return w;
+    }
+
     @Override
     public void write(long position, byte[] buffer, int offset, int length) throws IOException {
         checkRange(position, length);
-        writer().write(position, buffer, offset, length);
+        contentWriter().write(position, buffer, offset, length);
     }
 
     @Override
     public void discard(long position, long length) throws IOException {
         checkRange(position, length);
-        writer().zero(position, length, true, true);
+        contentWriter().zero(position, length, true, true);
     }
 
     @Override
     public void writeZeroes(long position, long length, boolean mayUnmap) throws IOException {
         checkRange(position, length);
-        writer().zero(position, length, mayUnmap, false);
+        contentWriter().zero(position, length, mayUnmap, false);
     }
 
     /** Writes a whole guest cluster compressed (convert -c); falls back to a normal write if it does not shrink. */
     public void writeCompressed(long position, byte[] cluster) throws IOException {
         checkRange(position, clusterSize);
-        writer().writeCompressed(position, cluster, compression);
+        contentWriter().writeCompressed(position, cluster, compression);
     }
 
     /** Grows the virtual size (qcow2 cannot shrink here). */
     public void resize(long newSize) throws IOException {
-        writer().resize(newSize);
+        contentWriter().resize(newSize);
     }
 
     @Override
@@ -418,7 +430,7 @@ public final class Qcow2Image implements DiskImage {
 
     /** Drops every mapping of the active layer (after a commit): all guest clusters read from the backing file again. */
     public void makeEmpty() throws IOException {
-        writer();
+        contentWriter();
         flush();
         long[] old = l1.clone();
         Arrays.fill(l1, 0);
@@ -433,7 +445,7 @@ public final class Qcow2Image implements DiskImage {
 
     /** Rewrites the backing file name and format in the header (rebase -u); null removes the backing file. */
     public void setBacking(String file, ImageFormat format) throws IOException {
-        writer();
+        contentWriter();
         header.backingFile = file;
         header.backingFormat = file == null || format == null ? null : format.id();
         ByteBuffer cluster0 = header.encode();

@@ -104,7 +104,7 @@ public final class Qcow2Snapshots {
     /** Makes the active layer a copy of {@code nameOrId} (its size included). */
     public void apply(String nameOrId) throws IOException {
         Snapshot s = find(nameOrId);
-        img.writer(); // fails with a clear message when read-only
+        img.contentWriter(); // fails with a clear message when read-only
         Refcounts rc = img.refcounts;
         img.flush();
         long[] snapL1 = img.readL1(s.l1TableOffset(), s.l1Size());
