@@ -29,6 +29,8 @@ abstract class ImgVerb implements Callable<Integer> {
             return execute();
         } catch (IOException e) {
             throw new VireoCliException(e.getMessage() == null ? e.toString() : e.getMessage(), errorExitCode());
+        } catch (NumberFormatException e) {
+            throw new VireoCliException("not a number: " + e.getMessage() + "; check the option values", errorExitCode());
         }
     }
 
