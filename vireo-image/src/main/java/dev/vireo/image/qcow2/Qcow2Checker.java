@@ -116,6 +116,11 @@ public final class Qcow2Checker {
 
     private void reference(long offset, long length, String what) {
         if (length <= 0) return;
+        if (offset < 0 || offset > (1L << 56)) {
+            corruptions++;
+            messages.add("ERROR " + what + " at 0x" + Long.toHexString(offset) + " is not a valid offset");
+            return;
+        }
         if ((offset & 511) != 0) {
             corruptions++;
             messages.add("ERROR " + what + " at 0x" + Long.toHexString(offset) + " is not aligned");

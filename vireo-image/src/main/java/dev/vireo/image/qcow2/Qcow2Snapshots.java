@@ -182,9 +182,12 @@ public final class Qcow2Snapshots {
     void updateTree(long[] l1, int delta) throws IOException {
         Refcounts rc = img.refcounts;
         byte[] table = new byte[img.clusterSize];
+        long fileSize = img.fileSize();
         for (long e : l1) {
             long l2 = e & OFFSET_MASK;
             if (l2 == 0) continue;
+            if (l2 + img.clusterSize > fileSize)
+                throw Qcow2Header.corrupt(img.name, "L2 table at 0x" + Long.toHexString(l2) + " lies beyond the end of the file; run 'vireo img check'");
             ClusterCache.readFully(img.channel, table, l2);
             for (int i = 0; i < img.clusterSize; i += img.entryBytes) {
                 long entry = (long) ClusterCache.LONG.get(table, i);
@@ -193,6 +196,8 @@ public final class Qcow2Snapshots {
                     long first = r[0] / img.clusterSize, last = (r[0] + r[1] - 1) / img.clusterSize;
                     rc.add(first, last - first + 1, delta);
                 } else if ((entry & OFFSET_MASK) != 0) {
+                    if ((entry & OFFSET_MASK) >= fileSize)
+                        throw Qcow2Header.corrupt(img.name, "data cluster at 0x" + Long.toHexString(entry & OFFSET_MASK) + " lies beyond the end of the file; run 'vireo img check'");
                     rc.add((entry & OFFSET_MASK) / img.clusterSize, 1, delta);
                 }
             }

@@ -54,8 +54,8 @@ final class Refcounts {
         long fileClusters = (channel.size() + clusterSize - 1) / clusterSize;
         for (int i = 0; i < entries; i++) {
             long e = (long) ClusterCache.LONG.get(raw, i * 8) & ~511L;
-            if ((e & (clusterSize - 1)) != 0)
-                throw Qcow2Header.corrupt(name, "refcount block " + i + " at 0x" + Long.toHexString(e) + " is not cluster aligned; run 'vireo img check -r all'");
+            if ((e & (clusterSize - 1)) != 0 || e < 0 || e > (1L << 56))
+                throw Qcow2Header.corrupt(name, "refcount block " + i + " at 0x" + Long.toHexString(e) + " is not a valid cluster offset; restore the image from a backup or salvage it with 'qemu-img convert'");
             table[i] = e;
         }
         this.frontier = fileClusters;
@@ -112,6 +112,8 @@ final class Refcounts {
 
     /** Adds {@code delta} to the refcount of each cluster in [cluster, cluster+count); blocks must exist. */
     void add(long cluster, long count, long delta) throws IOException {
+        if (cluster < 0 || count < 0 || (cluster + count) / clustersPerBlock >= (1 << 26))
+            throw Qcow2Header.corrupt(name, "a reference points at cluster " + cluster + ", beyond any plausible image size; run 'vireo img check'");
         for (long c = cluster; c < cluster + count; ) {
             long ti = c / clustersPerBlock;
             if (ti >= table.length || table[(int) ti] == 0) {
