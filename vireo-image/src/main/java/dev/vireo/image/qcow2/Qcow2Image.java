@@ -67,7 +67,7 @@ public final class Qcow2Image implements DiskImage {
         this.clusterBuffer = new byte[clusterSize];
         this.compressedIn = new byte[clusterSize * 2 + 512];
         this.compressedOut = new byte[clusterSize];
-        this.l2Cache = new ClusterCache(channel, clusterSize, 32);
+        this.l2Cache = new ClusterCache(channel, clusterSize, Math.max(4, Math.min(256, (4 << 20) / clusterSize))); // ~4 MiB of L2 tables
         this.knownFileSize = channel.size();
         this.refcounts = new Refcounts(channel, header, name, unsafe);
         this.l1 = readL1(header.l1TableOffset, header.l1Size);

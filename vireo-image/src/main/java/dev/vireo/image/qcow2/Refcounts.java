@@ -45,7 +45,7 @@ final class Refcounts {
         this.bits = 1 << header.refcountOrder;
         this.clustersPerBlock = clusterSize * 8L / bits;
         this.maxRefcount = bits == 64 ? Long.MAX_VALUE : (1L << bits) - 1;
-        this.blocks = new ClusterCache(channel, clusterSize, 8);
+        this.blocks = new ClusterCache(channel, clusterSize, Math.max(2, Math.min(32, (1 << 20) / clusterSize)));
         this.reserveClusters = Math.max(1, Math.min(256, (2 << 20) / clusterSize));
         int entries = (int) Math.min(Integer.MAX_VALUE - 8, (long) header.refcountTableClusters * clusterSize / 8);
         byte[] raw = new byte[entries * 8];
