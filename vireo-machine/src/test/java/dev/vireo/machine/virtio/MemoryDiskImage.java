@@ -14,6 +14,8 @@ public final class MemoryDiskImage implements DiskImage {
     public final AtomicInteger discards = new AtomicInteger();
     public volatile boolean failing;
     public volatile boolean closed;
+    /** Name of the thread that last read or wrote (device I/O must not run on vCPU threads). */
+    public volatile String lastThread;
 
     public MemoryDiskImage(int size, boolean readOnly) {
         this.data = new byte[size];
@@ -36,6 +38,7 @@ public final class MemoryDiskImage implements DiskImage {
     @Override
     public void read(long position, byte[] buffer, int offset, int length) throws IOException {
         check(position, length);
+        lastThread = Thread.currentThread().getName();
         System.arraycopy(data, (int) position, buffer, offset, length);
     }
 
@@ -43,6 +46,7 @@ public final class MemoryDiskImage implements DiskImage {
     public void write(long position, byte[] buffer, int offset, int length) throws IOException {
         check(position, length);
         if (readOnly) throw new IOException("read-only");
+        lastThread = Thread.currentThread().getName();
         System.arraycopy(buffer, offset, data, (int) position, length);
     }
 
