@@ -199,6 +199,9 @@ public final class FakeDriver {
         /** Kicks the device if it wants to be kicked (§2.7.13.4 with EVENT_IDX or NO_NOTIFY). */
         public boolean kickIfNeeded(int oldAvailIdx) {
             boolean kick;
+            // The driver's virtio_mb(): the new avail idx must be visible before we read the
+            // device's suppression state, mirroring Virtqueue.enableNotifications.
+            java.lang.invoke.VarHandle.fullFence();
             if (eventIdx) {
                 int availEvent = memory.readShort(used + 4 + 8L * size) & 0xFFFF;
                 kick = Virtqueue.needsEvent(availEvent, availIdx, oldAvailIdx);

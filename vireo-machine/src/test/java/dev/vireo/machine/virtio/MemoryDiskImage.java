@@ -16,6 +16,8 @@ public final class MemoryDiskImage implements DiskImage {
     public volatile boolean closed;
     /** Name of the thread that last read or wrote (device I/O must not run on vCPU threads). */
     public volatile String lastThread;
+    /** When set, reads wait for it to open (to hold the I/O thread inside a request). */
+    public volatile java.util.concurrent.CountDownLatch gate;
 
     public MemoryDiskImage(int size, boolean readOnly) {
         this.data = new byte[size];
@@ -39,6 +41,14 @@ public final class MemoryDiskImage implements DiskImage {
     public void read(long position, byte[] buffer, int offset, int length) throws IOException {
         check(position, length);
         lastThread = Thread.currentThread().getName();
+        var g = gate;
+        if (g != null) {
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        }
         System.arraycopy(data, (int) position, buffer, offset, length);
     }
 

@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RecordingLine implements InterruptLine {
     private final AtomicBoolean level = new AtomicBoolean();
     private final AtomicInteger rises = new AtomicInteger();
+    private final AtomicInteger raiseCalls = new AtomicInteger();
 
     @Override
     public void set(boolean high) {
+        if (high) raiseCalls.incrementAndGet();
         if (high && !level.getAndSet(true)) rises.incrementAndGet();
         if (!high) level.set(false);
     }
@@ -19,4 +21,7 @@ public final class RecordingLine implements InterruptLine {
     public boolean level() { return level.get(); }
 
     public int rises() { return rises.get(); }
+
+    /** Every set(true), edge or not: one per interrupt the device decided to send. */
+    public int raiseCalls() { return raiseCalls.get(); }
 }
