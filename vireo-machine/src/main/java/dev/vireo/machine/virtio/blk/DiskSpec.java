@@ -1,5 +1,11 @@
 package dev.vireo.machine.virtio.blk;
 
+import dev.vireo.image.DiskImage;
+import dev.vireo.image.DiskImages;
+import dev.vireo.image.ImageFormat;
+import dev.vireo.image.OpenOptions;
+
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,13 +16,13 @@ import java.util.Optional;
  * A comma inside the path is written twice ({@code a,,b} is the file {@code a,b}), as QEMU
  * does. Without {@code format}, the image format is probed when the disk is opened.
  *
- * @param format  empty means "probe"
+ * @param format  empty means "probe" ({@link DiskImages#probe})
  * @param cache   {@code WRITEBACK}: host page cache, guest flushes made durable by fdatasync;
- *                {@code NONE}: O_DIRECT on the host file, where the backend supports it
+ *                {@code NONE}: bypass the host page cache (O_DIRECT). vireo-image has no
+ *                O_DIRECT path yet, so NONE currently behaves as WRITEBACK; both are crash-safe
+ *                because the device offers VIRTIO_BLK_F_FLUSH and flush is durable.
  */
-public record DiskSpec(Path path, Optional<Format> format, boolean readOnly, Cache cache) {
-    public enum Format { QCOW2, RAW, VMDK, VDI }
-
+public record DiskSpec(Path path, Optional<ImageFormat> format, boolean readOnly, Cache cache) {
     public enum Cache { WRITEBACK, NONE }
 
     public DiskSpec {
@@ -44,7 +50,7 @@ public record DiskSpec(Path path, Optional<Format> format, boolean readOnly, Cac
             i++;
         }
         if (path.isEmpty()) throw new IllegalArgumentException("--disk '" + spec + "': the path comes first and is missing");
-        Optional<Format> format = Optional.empty();
+        Optional<ImageFormat> format = Optional.empty();
         boolean readOnly = false;
         Cache cache = Cache.WRITEBACK;
         boolean seenFormat = false, seenReadOnly = false, seenCache = false;
@@ -59,7 +65,7 @@ public record DiskSpec(Path path, Optional<Format> format, boolean readOnly, Cac
                     case "format" -> {
                         if (seenFormat) throw duplicate(spec, key);
                         seenFormat = true;
-                        format = Optional.of(parseEnum(spec, key, value, Format.class));
+                        format = Optional.of(parseEnum(spec, key, value, ImageFormat.class));
                     }
                     case "readonly" -> {
                         if (seenReadOnly) throw duplicate(spec, key);
@@ -102,6 +108,12 @@ public record DiskSpec(Path path, Optional<Format> format, boolean readOnly, Cac
     private static IllegalArgumentException duplicate(String spec, String key) {
         return new IllegalArgumentException("--disk '" + spec + "': option '" + key + "' given twice");
     }
+
+    /** What {@link DiskImages#open} needs: the format (null to probe) and write access. */
+    public OpenOptions openOptions() { return new OpenOptions(format.orElse(null), readOnly, false); }
+
+    /** Opens the image this spec names (probing its format when none was given). */
+    public DiskImage open() throws IOException { return DiskImages.open(path, openOptions()); }
 
     /** The canonical text form; {@code parse(toString())} gives back an equal spec. */
     @Override

@@ -1,5 +1,6 @@
 package dev.vireo.machine.virtio.blk;
 
+import dev.vireo.image.ImageFormat;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.AlphaChars;
@@ -24,7 +25,7 @@ class DiskSpecTest {
     void parsesEveryOption() {
         DiskSpec spec = DiskSpec.parse("disk.img,format=raw,readonly=on,cache=none");
         assertThat(spec.path()).isEqualTo(Path.of("disk.img"));
-        assertThat(spec.format()).contains(DiskSpec.Format.RAW);
+        assertThat(spec.format()).contains(ImageFormat.RAW);
         assertThat(spec.readOnly()).isTrue();
         assertThat(spec.cache()).isEqualTo(DiskSpec.Cache.NONE);
         assertThat(DiskSpec.parse("a.vdi,readonly=off,format=vdi").readOnly()).isFalse();
@@ -44,7 +45,7 @@ class DiskSpecTest {
 
     @Test
     void rejectsBadValues() {
-        assertThatThrownBy(() -> DiskSpec.parse("d.img,format=qed")).hasMessageContaining("format='qed' is not one of qcow2, raw, vmdk, vdi");
+        assertThatThrownBy(() -> DiskSpec.parse("d.img,format=qed")).hasMessageContaining("format='qed' is not one of raw, qcow2, vmdk, vdi");
         assertThatThrownBy(() -> DiskSpec.parse("d.img,readonly=yes")).hasMessageContaining("readonly='yes' is not one of on, off");
         assertThatThrownBy(() -> DiskSpec.parse("d.img,cache=unsafe")).hasMessageContaining("cache='unsafe'");
         assertThatThrownBy(() -> DiskSpec.parse("d.img,format=RAW")).hasMessageContaining("format='RAW'");
@@ -60,9 +61,27 @@ class DiskSpecTest {
         assertThatThrownBy(() -> DiskSpec.parse("d.img,format=raw,format=qcow2")).hasMessageContaining("given twice");
     }
 
+    @Test
+    void opensARawImageByProbing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("d,1.img");
+        java.nio.file.Files.write(file, new byte[4096]);
+        DiskSpec spec = DiskSpec.parse(dir.resolve("d,,1.img") + ",readonly=on");
+        try (var image = spec.open()) {
+            assertThat(image.size()).isEqualTo(4096);
+            assertThat(image.readOnly()).isTrue();
+        }
+        assertThat(spec.openOptions().format()).isNull();
+    }
+
+    @Test
+    void openingAMissingImageSaysWhatToDo(@org.junit.jupiter.api.io.TempDir Path dir) {
+        assertThatThrownBy(() -> DiskSpec.parse(dir.resolve("nope.qcow2") + ",format=qcow2").open())
+                .hasMessageContaining("does not exist");
+    }
+
     @Property(tries = 200)
     void toStringParsesBack(@ForAll @StringLength(min = 1, max = 20) @AlphaChars @Chars({',', '.', '/', '-'}) String path,
-                            @ForAll Optional<DiskSpec.Format> format, @ForAll boolean readOnly, @ForAll DiskSpec.Cache cache) {
+                            @ForAll Optional<ImageFormat> format, @ForAll boolean readOnly, @ForAll DiskSpec.Cache cache) {
         DiskSpec spec = new DiskSpec(Path.of(path), format, readOnly, cache);
         // Path.of normalizes (e.g. drops trailing '/'), so compare after one round.
         assertThat(DiskSpec.parse(spec.toString())).isEqualTo(spec);
