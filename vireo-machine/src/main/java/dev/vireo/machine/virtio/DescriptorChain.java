@@ -127,6 +127,24 @@ public final class DescriptorChain {
     /** Reads a little-endian value of {@code size} bytes (≤ 8) at readable {@code offset}. */
     public long readLittleEndian(GuestMemory memory, int offset, int size) {
         checkRange(offset, size, readableBytes);
+        // Fast path: request headers almost always sit whole in one buffer.
+        int first = offset;
+        for (int i = 0; i < readableCount; i++) {
+            if (first < lengths[i]) {
+                if (first + size <= lengths[i]) {
+                    long at = addresses[i] + first;
+                    switch (size) {
+                        case 8: return memory.readLong(at);
+                        case 4: return Integer.toUnsignedLong(memory.readInt(at));
+                        case 2: return memory.readShort(at) & 0xFFFFL;
+                        case 1: return memory.readByte(at) & 0xFFL;
+                        default: break;
+                    }
+                }
+                break;
+            }
+            first -= lengths[i];
+        }
         long value = 0;
         for (int b = 0; b < size; b++) {
             value |= (readableByte(memory, offset + b) & 0xFFL) << (8 * b);
