@@ -36,6 +36,7 @@ public final class BlockDevice implements VirtioDevice {
     private final long features;
     private final BlockRequestHandler handler;
     private final QueueWorker worker;
+    private final BlockMetrics metrics = new BlockMetrics();
 
     public BlockDevice(BlockConfig config, DiskImage disk) {
         this.config = config;
@@ -44,7 +45,7 @@ public final class BlockDevice implements VirtioDevice {
         long f = VirtioFeatures.CORE | bit(F_SEG_MAX) | bit(F_BLK_SIZE) | bit(F_FLUSH);
         f |= readOnly ? bit(F_RO) : bit(F_DISCARD) | bit(F_WRITE_ZEROES);
         this.features = f;
-        this.handler = new BlockRequestHandler(disk, readOnly, config.serial(), config.queueSize());
+        this.handler = new BlockRequestHandler(disk, readOnly, config.serial(), config.queueSize(), metrics);
         this.worker = new QueueWorker("vireo-blk-" + config.name(), handler::drain);
     }
 
@@ -53,6 +54,8 @@ public final class BlockDevice implements VirtioDevice {
     public BlockConfig config() { return config; }
 
     public boolean readOnly() { return readOnly; }
+
+    public BlockMetrics metrics() { return metrics; }
 
     /** The I/O thread serving this device's queue. */
     public Thread ioThread() { return worker.thread(); }

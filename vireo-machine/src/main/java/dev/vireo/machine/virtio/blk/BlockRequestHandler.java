@@ -38,6 +38,7 @@ final class BlockRequestHandler {
 
     private final DiskImage disk;
     private final boolean readOnly;
+    private final BlockMetrics metrics;
     private final byte[] serial = new byte[BlockConfig.SERIAL_BYTES];
     private final byte[] bounce = new byte[BOUNCE_SIZE];
     private final DescriptorChain chain;
@@ -47,8 +48,9 @@ final class BlockRequestHandler {
     private GuestMemory memory;
     private long features;
 
-    BlockRequestHandler(DiskImage disk, boolean readOnly, String serial, int queueSize) {
+    BlockRequestHandler(DiskImage disk, boolean readOnly, String serial, int queueSize, BlockMetrics metrics) {
         this.disk = disk;
+        this.metrics = metrics;
         this.readOnly = readOnly;
         byte[] s = serial.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(s, 0, this.serial, 0, s.length); // zero-padded (§5.2.6: NUL-terminated if shorter)
@@ -110,8 +112,23 @@ final class BlockRequestHandler {
             status = S_IOERR;
             dataWritten = 0;
         }
+        count(type, status, type == T_IN ? dataWritten : 0, type == T_OUT && status == S_OK ? c.readableBytes() - HEADER_SIZE : 0);
         c.writeByte(memory, statusOffset, status);
         return dataWritten + 1;
+    }
+
+    private void count(int type, byte status, int read, int written) {
+        switch (type) {
+            case T_IN -> metrics.readRequests.incrementAndGet();
+            case T_OUT -> metrics.writeRequests.incrementAndGet();
+            case T_FLUSH -> metrics.flushRequests.incrementAndGet();
+            case T_DISCARD, T_WRITE_ZEROES -> metrics.discardRequests.incrementAndGet();
+            default -> { }
+        }
+        if (read > 0) metrics.bytesRead.addAndGet(read);
+        if (written > 0) metrics.bytesWritten.addAndGet(written);
+        if (status == S_IOERR) metrics.ioErrors.incrementAndGet();
+        else if (status == S_UNSUPP) metrics.unsupported.incrementAndGet();
     }
 
     private boolean negotiated(int feature) { return VirtioFeatures.has(features, feature); }

@@ -115,6 +115,17 @@ class BlockDeviceTest {
     }
 
     @Test
+    void countsRequestsAndBytes() {
+        BlockDriver b = start();
+        b.write(0, new byte[1024]);
+        b.read(0, 2048);
+        b.flush();
+        b.read(DISK_SIZE / 512, 512);
+        b.raw(77, 0);
+        assertThat(device.metrics().snapshot()).isEqualTo(new BlockMetrics.Snapshot(2, 1, 1, 0, 2048, 1024, 1, 1));
+    }
+
+    @Test
     void transfersLargerThanTheBounceBuffer() {
         BlockDriver b = start();
         byte[] data = random(3 << 19, 9); // 1.5 MiB
