@@ -20,11 +20,19 @@ import java.util.Properties;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 GuestCommand.class,
+                RunCommand.class,
+                DemoCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces with errors.")
+    void debug(boolean on) { debug = on; }
+
+    private static volatile boolean debug;
 
     @Override
     public void run() {
@@ -39,13 +47,20 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (debug) ex.printStackTrace(commandLine.getErr());
             if (ex instanceof VireoCliException e) {
                 commandLine.getErr().println("vireo: " + e.getMessage());
                 return e.exitCode();
             }
-            commandLine.getErr().println("vireo: " + ex);
-            ex.printStackTrace(commandLine.getErr());
+            commandLine.getErr().println("vireo: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString())
+                    + (debug ? "" : " (--debug shows the stack trace)"));
             return EXIT_FAILURE;
+        });
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("vireo: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help' for more information.");
+            return EXIT_USAGE;
         });
         return cli.execute(args);
     }

@@ -1,0 +1,4 @@
+package dev.vireo.cli;
+
+/** The {@code --output} formats every listing offers. */
+public enum OutputFormat { table, json }

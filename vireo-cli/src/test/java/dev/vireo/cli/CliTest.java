@@ -1,0 +1,68 @@
+package dev.vireo.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI's help, version and exit codes, run in-process as a user would type them. */
+class CliTest {
+    record Run(int exit, String out, String err) {}
+
+    static synchronized Run vireo(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(err, true));
+            int exit = Main.execute(args);
+            return new Run(exit, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void versionNamesVireoAndJava() {
+        Run r = vireo("--version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("vireo ").contains("Java 25");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = vireo("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: vireo").contains("guest");
+    }
+
+    @Test
+    void helpCommandDescribesASubcommand() {
+        Run r = vireo("help", "guest");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: vireo guest").contains("prepare").contains("info");
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorOnOneLinePlusAHint() {
+        Run r = vireo("--no-such-flag");
+        assertThat(r.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.err()).startsWith("vireo: Unknown option: '--no-such-flag'").contains("--help");
+        assertThat(r.err()).doesNotContain("Exception");
+    }
+
+    @Test
+    void unknownSubcommandIsAUsageError() {
+        assertThat(vireo("frobnicate").exit()).isEqualTo(Main.EXIT_USAGE);
+    }
+
+    @Test
+    void badOutputFormatIsAUsageError() {
+        Run r = vireo("guest", "info", "--output", "yaml");
+        assertThat(r.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.err()).contains("--output");
+    }
+}
