@@ -6,13 +6,13 @@ import dev.vireo.machine.virtio.VirtioContext;
 import dev.vireo.machine.virtio.VirtioDevice;
 import dev.vireo.machine.virtio.VirtioFeatures;
 
-import java.io.IOException;
-
 /**
  * A virtio block device (virtio 1.2 §5.2, device ID 2) in front of a {@link DiskImage}: one
  * request queue, served on its own I/O thread ("vireo-blk-" + name) by a
  * {@link BlockRequestHandler}. Offers SEG_MAX, BLK_SIZE, FLUSH, DISCARD and WRITE_ZEROES (or RO
  * for a read-only disk), with INDIRECT_DESC and EVENT_IDX from the core.
+ *
+ * <p>The caller keeps ownership of the disk and closes it after the device.
  *
  * <p>Configuration space (§5.2.4), the fields we fill:
  * <pre>
@@ -109,14 +109,10 @@ public final class BlockDevice implements VirtioDevice {
     @Override
     public void reset() { worker.deactivate(handler::deactivate); }
 
+    /**
+     * Stops the I/O thread. The {@link DiskImage} stays open: whoever opened it owns it, since
+     * it outlives this device (a guest reboot builds a new machine around the same disk).
+     */
     @Override
-    public void close() {
-        worker.close();
-        try {
-            disk.close();
-        } catch (IOException e) {
-            System.getLogger(BlockDevice.class.getName())
-                    .log(System.Logger.Level.WARNING, "closing disk of {0} failed: {1}", config.name(), e.toString());
-        }
-    }
+    public void close() { worker.close(); }
 }

@@ -26,8 +26,8 @@ class RawFileBlockTest {
         byte[] data = new byte[8192];
         new Random(5).nextBytes(data);
         try (GuestMemory memory = GuestMemory.allocate(RAM, 4 << 20)) {
-            DiskImage image = DiskSpec.parse(file + ",format=raw").open();
-            try (VirtioMmioTransport transport = new VirtioMmioTransport("virtio-blk vda", memory,
+            try (DiskImage image = DiskSpec.parse(file + ",format=raw").open();
+                 VirtioMmioTransport transport = new VirtioMmioTransport("virtio-blk vda", memory,
                     new BlockDevice(BlockConfig.of("vda", false), image), new RecordingLine())) {
                 BlockDriver driver = BlockDriver.start(new FakeDriver(transport, memory));
                 assertThat(driver.write(16, data).status()).isZero();
@@ -46,10 +46,11 @@ class RawFileBlockTest {
         new Random(6).nextBytes(content);
         Files.write(file, content);
         try (GuestMemory memory = GuestMemory.allocate(RAM, 4 << 20)) {
-            DiskImage image = DiskSpec.parse(file + ",readonly=on").open();
-            BlockDevice device = new BlockDevice(BlockConfig.of("vdb", false), image);
-            assertThat(device.readOnly()).isTrue(); // the image's read-only flag wins over the config
-            try (VirtioMmioTransport transport = new VirtioMmioTransport("virtio-blk vdb", memory, device, new RecordingLine())) {
+            try (DiskImage image = DiskSpec.parse(file + ",readonly=on").open();
+                 VirtioMmioTransport transport = new VirtioMmioTransport("virtio-blk vdb", memory,
+                         new BlockDevice(BlockConfig.of("vdb", false), image), new RecordingLine())) {
+                // The image's read-only flag wins over the device config.
+                assertThat(((BlockDevice) transport.device()).readOnly()).isTrue();
                 BlockDriver driver = BlockDriver.start(new FakeDriver(transport, memory));
                 assertThat(driver.write(0, new byte[512]).status()).isEqualTo(BlockRequestHandler.S_IOERR);
                 assertThat(driver.read(0, 512).data()).isEqualTo(Arrays.copyOf(content, 512));
