@@ -78,9 +78,9 @@ class RunDiskTest {
     @Test
     void fileSystemMadeInOneBootIsReadInTheNext() throws Exception {
         Path disk = Files.write(dir.resolve("fs.img"), new byte[32 << 20]);
-        boot("busybox mke2fs /dev/vda >/dev/null && mount -t ext2 /dev/vda /mnt && echo persisted-by-vireo > /mnt/hello && umount /mnt && echo MADE",
+        boot("busybox mke2fs /dev/vda >/dev/null && mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && echo persisted-by-vireo > /mnt/hello && umount /mnt && echo MADE",
                 disk + ",format=raw");
-        String out = boot("mount -t ext2 -o ro /dev/vda /mnt && echo READ=$(cat /mnt/hello)", disk.toString());
+        String out = boot("mkdir -p /mnt && mount -t ext2 -o ro /dev/vda /mnt && echo READ=$(cat /mnt/hello)", disk.toString());
         assertThat(out).contains("READ=persisted-by-vireo");
     }
 }
