@@ -22,6 +22,7 @@ import java.util.Properties;
                 GuestCommand.class,
                 RunCommand.class,
                 DemoCommand.class,
+                HostCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;
