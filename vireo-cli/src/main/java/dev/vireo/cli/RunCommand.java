@@ -2,6 +2,7 @@ package dev.vireo.cli;
 
 import dev.vireo.cli.guest.DefaultGuest;
 import dev.vireo.cli.run.ForegroundRunner;
+import dev.vireo.cli.run.KvmForeground;
 import dev.vireo.cli.run.MemorySize;
 import dev.vireo.kvm.KvmHypervisor;
 import dev.vireo.kvm.KvmLauncher;
@@ -40,7 +41,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run one VM in the foreground: RISC-V kernels in the emulator, x86-64 kernels on KVM.",
-                "The serial console is this terminal (Ctrl-A x quits the RISC-V emulator).",
+                "The serial console is this terminal (Ctrl-A x quits).",
                 "Exit status: 0 on guest poweroff, 1 if the VM fails, 2 for bad options or a VM that cannot start."})
 public final class RunCommand implements Callable<Integer> {
     /** Always on a RISC-V kernel's command line, before the user's --append. */
@@ -131,7 +132,7 @@ public final class RunCommand implements Callable<Integer> {
                     Main.EXIT_USAGE);
         }
         if (initrd != null) requireFile(initrd, "--initrd");
-        return KvmLauncher.run(new KvmLauncher.Request(kernel, Optional.ofNullable(initrd), x86Bootargs(append),
+        return KvmForeground.run(new KvmLauncher.Request(kernel, Optional.ofNullable(initrd), x86Bootargs(append),
                         MemorySize.parse(memory), cpus, reboot ? Integer.MAX_VALUE : 0),
                 System.in, System.out, System.err);
     }
