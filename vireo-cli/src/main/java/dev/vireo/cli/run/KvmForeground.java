@@ -42,8 +42,8 @@ public final class KvmForeground {
         PrintStream messages = terminal == null ? err : new PrintStream(new CarriageReturns(err), true);
         try {
             if (terminal != null) {
-                messages.println("vireo: the console is this terminal; Ctrl-A x quits");
                 terminal.enterRawMode();
+                messages.println("vireo: the console is this terminal; Ctrl-A x quits");
             }
             int exit = KvmLauncher.run(request, escaped != null ? escaped : in, out, messages, stopper);
             out.flush();
