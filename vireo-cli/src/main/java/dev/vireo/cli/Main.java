@@ -23,6 +23,7 @@ import java.util.Properties;
                 RunCommand.class,
                 DemoCommand.class,
                 dev.vireo.cli.img.ImgCommand.class,
+                HostCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;

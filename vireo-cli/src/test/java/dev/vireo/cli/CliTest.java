@@ -65,4 +65,19 @@ class CliTest {
         assertThat(r.exit()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("--output");
     }
+
+    @Test
+    void hostCheckReportsKvmMemoryKsmAndCgroups() {
+        Run r = vireo("host", "check");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("kvm: ").contains("\nmemory: ").contains("\nksm: ").contains("\ncgroup: ");
+    }
+
+    @Test
+    void hostCheckAsJsonIsOneObject() {
+        Run r = vireo("host", "check", "--output", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("{\"kvm\": {\"usable\": ").contains("\"memory\": {\"total_kib\": ")
+                .endsWith("}\n").hasLineCount(1);
+    }
 }

@@ -32,7 +32,8 @@ class RunBareMetalTest {
             int status = vireo.waitFor(TIMEOUT);
             assertThat(status).as(vireo.stderr()).isEqualTo(1);
             assertThat(vireo.stdout()).startsWith("failing\n");
-            assertThat(vireo.stderr()).isEqualTo("vireo: the guest reported failure with code 3\n");
+            assertThat(vireo.stderr()).isEqualTo("vireo: riscv64 guest, accel emulate\n"
+                    + "vireo: the guest reported failure with code 3\n");
         }
     }
 

@@ -23,6 +23,7 @@ public final class KvmHypervisor implements Hypervisor {
     public boolean available() { return unavailableReason().isEmpty(); }
 
     /** Why KVM cannot be used here, or empty if it can. Opens and closes /dev/kvm once. */
+    @Override
     public Optional<String> unavailableReason() {
         try {
             int fd = openDevice();

@@ -37,9 +37,42 @@ public final class KvmLauncher {
         }
     }
 
+    /**
+     * Lets another thread (the console's escape key, a signal handler) end a run: the running
+     * machine stops (exit 0, like a guest poweroff) and no reboot follows. Any thread may call
+     * {@link #stop}, before, during or after the run.
+     */
+    public static final class Stopper {
+        private volatile boolean requested;
+        private volatile KvmMachine current;
+
+        public void stop() {
+            requested = true;
+            KvmMachine machine = current;
+            if (machine != null) machine.stop();
+        }
+
+        public boolean requested() { return requested; }
+
+        private Outcome runToEnd(KvmMachineConfig config) {
+            try (KvmMachine machine = KvmMachine.start(config)) {
+                current = machine;
+                if (requested) machine.stop();   // stop() came before current was set
+                return machine.awaitEnd();
+            } finally {
+                current = null;
+            }
+        }
+    }
+
     private KvmLauncher() {}
 
     public static int run(Request request, InputStream consoleIn, OutputStream consoleOut, PrintStream err) {
+        return run(request, consoleIn, consoleOut, err, new Stopper());
+    }
+
+    /** Like {@link #run(Request, InputStream, OutputStream, PrintStream)}, ended early by {@code stopper}. */
+    public static int run(Request request, InputStream consoleIn, OutputStream consoleOut, PrintStream err, Stopper stopper) {
         KvmMachineConfig config;
         try {
             // One reader of the console for all reboots, so no rebooted machine loses input.
@@ -55,8 +88,8 @@ public final class KvmLauncher {
         try {
             int rebootsLeft = request.reboots();
             do {
-                outcome = KvmMachine.boot(config);
-            } while (outcome.reason() == KvmMachine.EndReason.RESET && rebootsLeft-- > 0);
+                outcome = stopper.runToEnd(config);
+            } while (outcome.reason() == KvmMachine.EndReason.RESET && !stopper.requested() && rebootsLeft-- > 0);
         } catch (BootException | KvmException e) {
             err.println("vireo: " + e.getMessage());
             return EXIT_CANNOT_START;

@@ -76,4 +76,24 @@ class KvmLauncherTest {
         assertThat(exit).isEqualTo(KvmLauncher.EXIT_OK);
         assertThat(console.toString()).isEqualTo("xxx");
     }
+
+    @Test
+    @RequiresKvm
+    void aStopperEndsARunningGuestWithExitZero() throws Exception {
+        Path guest = GuestAssembler.build(dir, "spin", GuestAssembler.DROP_TO_USER + "user:\n    jmp user\n");
+        KvmLauncher.Stopper stopper = new KvmLauncher.Stopper();
+        Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException ignored) {
+                // stop now
+            }
+            stopper.stop();
+        });
+        int exit = KvmLauncher.run(new KvmLauncher.Request(guest, Optional.empty(), "", 8L << 20, 1, Integer.MAX_VALUE),
+                null, console, new PrintStream(errors, true), stopper);
+
+        assertThat(exit).isEqualTo(KvmLauncher.EXIT_OK);
+        assertThat(errors.toString()).isEmpty();
+    }
 }

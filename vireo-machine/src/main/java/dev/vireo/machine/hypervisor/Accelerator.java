@@ -3,6 +3,7 @@ package dev.vireo.machine.hypervisor;
 import dev.vireo.machine.boot.GuestArchitecture;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The {@code --accel} choice of {@code vireo run}: hardware assistance, emulation, or whichever
@@ -28,21 +29,30 @@ public enum Accelerator {
     /**
      * The backend that runs a guest of {@code architecture}: {@link #KVM} or {@link #EMULATE}.
      *
-     * @param hostArchitecture the host's architecture (KVM runs only guests of the host's own)
-     * @param kvm              the KVM backend, asked whether it is usable here
+     * @param hostArchitecture the host's architecture (KVM runs only guests of the host's own), or
+     *                         null if Vireo has no hardware backend for it (see {@link #hostArchitecture})
+     * @param kvm              the KVM backend, asked (at most once) whether it is usable here
      * @throws IllegalArgumentException if the choice cannot run this guest (the message says why and what to use)
      */
     public Accelerator resolve(GuestArchitecture architecture, GuestArchitecture hostArchitecture, Hypervisor kvm) {
-        boolean hardwareCanRun = architecture == hostArchitecture;
+        // Vireo's KVM backend is x86-64 only; the emulator is RISC-V only.
+        boolean hostHasKvmBackend = hostArchitecture == GuestArchitecture.X86_64;
+        boolean hardwareCanRun = hostHasKvmBackend && architecture == GuestArchitecture.X86_64;
         boolean emulatorCanRun = architecture == GuestArchitecture.RISCV64;
+        String orEmulate = emulatorCanRun ? "; use --accel emulate" : "";
         return switch (this) {
             case KVM -> {
-                if (!hardwareCanRun) {
-                    throw new IllegalArgumentException("--accel kvm runs " + hostArchitecture.displayName()
-                            + " guests on this host, but the kernel is " + architecture.displayName()
-                            + (emulatorCanRun ? "; use --accel emulate" : ""));
+                if (!hostHasKvmBackend) {
+                    throw new IllegalArgumentException("--accel kvm: Vireo's KVM backend needs an x86-64 host, this one is "
+                            + System.getProperty("os.arch") + orEmulate);
                 }
-                if (!kvm.available()) throw new IllegalArgumentException("--accel kvm: KVM is not usable on this host; use --accel emulate with a RISC-V kernel");
+                if (!hardwareCanRun) {
+                    throw new IllegalArgumentException("--accel kvm runs x86-64 guests, but the kernel is "
+                            + architecture.displayName() + orEmulate);
+                }
+                kvm.unavailableReason().ifPresent(reason -> {
+                    throw new IllegalArgumentException("--accel kvm: KVM is not usable on this host (" + reason + ")");
+                });
                 yield KVM;
             }
             case EMULATE -> {
@@ -53,21 +63,25 @@ public enum Accelerator {
                 yield EMULATE;
             }
             case AUTO -> {
-                if (hardwareCanRun && kvm.available()) yield KVM;
+                Optional<String> kvmProblem = hardwareCanRun ? kvm.unavailableReason() : Optional.empty();
+                if (hardwareCanRun && kvmProblem.isEmpty()) yield KVM;
                 if (emulatorCanRun) yield EMULATE;
-                throw new IllegalArgumentException("no backend can run this " + architecture.displayName()
-                        + " kernel here: " + (hardwareCanRun ? "KVM is not usable on this host" : "it is not the host's architecture"));
+                throw new IllegalArgumentException("no backend can run this " + architecture.displayName() + " kernel here: "
+                        + kvmProblem.map(p -> "KVM is not usable on this host (" + p + ")")
+                                .orElse("the KVM backend needs an x86-64 host, this one is " + System.getProperty("os.arch")));
             }
         };
     }
 
-    /** The host's architecture as a guest architecture, if Vireo knows it. */
+    /**
+     * The host's architecture as a guest architecture, or null if Vireo has no hardware backend
+     * for it (an aarch64 host, say: there only the emulator runs, and only RISC-V guests).
+     */
     public static GuestArchitecture hostArchitecture() {
-        String arch = System.getProperty("os.arch");
-        return switch (arch) {
+        return switch (System.getProperty("os.arch")) {
             case "amd64", "x86_64" -> GuestArchitecture.X86_64;
             case "riscv64" -> GuestArchitecture.RISCV64;
-            default -> throw new IllegalStateException("unsupported host architecture " + arch);
+            default -> null;
         };
     }
 }

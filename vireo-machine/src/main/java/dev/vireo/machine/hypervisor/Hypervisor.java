@@ -1,5 +1,7 @@
 package dev.vireo.machine.hypervisor;
 
+import java.util.Optional;
+
 /**
  * A way to run guest CPUs: hardware assistance ({@code kvm}) or emulation ({@code riscv}).
  * Kept deliberately small: a backend names itself and says whether this host can use it;
@@ -11,4 +13,12 @@ public interface Hypervisor {
 
     /** True if this host can run VMs with this backend (device present and permitted). */
     boolean available();
+
+    /**
+     * Why this host cannot use this backend, in words that say what to do, or empty if it can.
+     * Backends that know the cause (a missing device, a permission) override this.
+     */
+    default Optional<String> unavailableReason() {
+        return available() ? Optional.empty() : Optional.of(name() + " is unavailable");
+    }
 }
