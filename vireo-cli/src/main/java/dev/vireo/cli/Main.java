@@ -20,6 +20,10 @@ import java.util.Properties;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 GuestCommand.class,
+                DaemonCommand.class,
+                dev.vireo.cli.vm.VmCommand.class,
+                dev.vireo.cli.disk.DiskCommand.class,
+                VmmCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;
