@@ -3,6 +3,7 @@ package dev.vireo.daemon.api;
 import dev.vireo.daemon.ApiException;
 import dev.vireo.daemon.disk.DiskManager;
 import dev.vireo.daemon.http.HttpRequest;
+import dev.vireo.daemon.registry.DiskRecord;
 import dev.vireo.daemon.http.HttpResponse;
 import dev.vireo.daemon.http.Router;
 import dev.vireo.daemon.vm.VmManager;
@@ -52,15 +53,22 @@ public final class Api {
                 Json.read(q.body(), Autostart.class).enabled())));
         r.add("GET", "/api/vms/{name}/log", q -> consoles.log(vms.find(q.parameter("name")).name(), flag(q, "follow")));
         r.add("POST", "/api/vms/{name}/console", q -> consoles.attach(vms.find(q.parameter("name")), q));
-        r.add("GET", "/api/disks", q -> ok(Map.of("disks", disks.list())));
-        r.add("POST", "/api/disks", q -> created(disks.create(Json.read(q.body(), DiskManager.DiskSpec.class))));
-        r.add("GET", "/api/disks/{name}", q -> ok(disks.find(q.parameter("name"))));
+        r.add("GET", "/api/disks", q -> ok(Map.of("disks", disks.list().stream().map(DiskInfo::of).toList())));
+        r.add("POST", "/api/disks", q -> created(DiskInfo.of(disks.create(Json.read(q.body(), DiskManager.DiskSpec.class)))));
+        r.add("GET", "/api/disks/{name}", q -> ok(DiskInfo.of(disks.find(q.parameter("name")))));
         r.add("DELETE", "/api/disks/{name}", q -> {
             disks.delete(q.parameter("name"));
             return ok(Map.of("deleted", q.parameter("name")));
         });
-        r.add("POST", "/api/disks/{name}/resize", q -> ok(disks.resize(q.parameter("name"), Json.read(q.body(), Resize.class).size())));
+        r.add("POST", "/api/disks/{name}/resize", q -> ok(DiskInfo.of(disks.resize(q.parameter("name"), Json.read(q.body(), Resize.class).size()))));
         return r;
+    }
+
+    /** A volume as the API shows it. */
+    public record DiskInfo(String name, String format, long sizeBytes, String path, String backing, boolean readOnly, String createdAt) {
+        static DiskInfo of(DiskRecord d) {
+            return new DiskInfo(d.name(), d.format(), d.sizeBytes(), d.path(), d.backing(), d.readOnly(), d.createdAt().toString());
+        }
     }
 
     /** Body of {@code PUT /api/vms/{name}/autostart}. */
