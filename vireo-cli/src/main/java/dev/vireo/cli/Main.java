@@ -20,6 +20,8 @@ import java.util.Properties;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 GuestCommand.class,
+                RunCommand.class,
+                DemoCommand.class,
                 DaemonCommand.class,
                 dev.vireo.cli.vm.VmCommand.class,
                 dev.vireo.cli.disk.DiskCommand.class,

@@ -1,0 +1,98 @@
+package dev.vireo.cli;
+
+import dev.vireo.cli.guest.DefaultGuest;
+import dev.vireo.cli.run.ForegroundRunner;
+import dev.vireo.cli.run.MemorySize;
+import dev.vireo.riscv.MachineException;
+import dev.vireo.riscv.boot.Firmware;
+import dev.vireo.riscv.machine.VirtConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code vireo run}: one RISC-V {@code virt} VM in the foreground, booted like
+ * {@code qemu-system-riscv64 -M virt -bios … -kernel … -initrd … -append …}.
+ * Exit status: 0 when the guest powers off, 1 when the VM fails, 2 for bad options.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run one RISC-V virt VM in the foreground; the serial console is this terminal (Ctrl-A x quits).",
+                "Exit status: 0 on guest poweroff, 1 if the VM fails, 2 for bad options."})
+public final class RunCommand implements Callable<Integer> {
+    /** Always on the kernel command line, before the user's --append. */
+    public static final String DEFAULT_BOOTARGS = "console=ttyS0 earlycon=sbi";
+
+    @Option(names = "--kernel", required = true, paramLabel = "FILE",
+            description = "Kernel: a RISC-V Linux Image, or with --bios none a bare-metal ELF.")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "Initial ramdisk (cpio, optionally compressed).")
+    Path initrd;
+
+    @Option(names = "--append", paramLabel = "ARGS", description = "Extra kernel command line, after '" + DEFAULT_BOOTARGS + "'.")
+    String append;
+
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "512M", description = "Guest RAM, e.g. 512M or 2G (default: ${DEFAULT-VALUE}).")
+    String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "Number of harts (default: ${DEFAULT-VALUE}).")
+    int cpus;
+
+    @Option(names = "--bios", paramLabel = "default|none|FILE", defaultValue = "default",
+            description = "M-mode firmware: 'default' (the default guest's OpenSBI), 'none' (bare-metal ELF kernel), or a file.")
+    String bios;
+
+    @Option(names = "--disk", paramLabel = "SPEC", description = "A disk (virtio-blk); not supported yet.")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--nic", paramLabel = "SPEC", description = "A network interface (virtio-net); not supported yet.")
+    List<String> nics = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        rejectUnsupported(disks, nics);
+        Firmware firmware = switch (bios) {
+            case "none" -> new Firmware.None();
+            case "default" -> new Firmware.File(DefaultGuest.locate().firmware());
+            default -> new Firmware.File(Path.of(bios));
+        };
+        requireFile(kernel, "--kernel");
+        if (initrd != null) requireFile(initrd, "--initrd");
+        if (firmware instanceof Firmware.File(Path path)) requireFile(path, "--bios");
+        return runForeground(MemorySize.parse(memory), cpus, firmware, kernel, initrd, bootargs(append));
+    }
+
+    static void rejectUnsupported(List<String> disks, List<String> nics) {
+        if (!disks.isEmpty()) {
+            throw new VireoCliException("--disk is not supported yet (virtio-blk is being wired in); run without --disk", Main.EXIT_USAGE);
+        }
+        if (!nics.isEmpty()) {
+            throw new VireoCliException("--nic is not supported yet (virtio-net is being wired in); run without --nic", Main.EXIT_USAGE);
+        }
+    }
+
+    static String bootargs(String append) {
+        return append == null || append.isBlank() ? DEFAULT_BOOTARGS : DEFAULT_BOOTARGS + " " + append.strip();
+    }
+
+    static void requireFile(Path path, String option) {
+        if (!Files.isRegularFile(path)) {
+            throw new VireoCliException(option + " " + path + ": no such file", Main.EXIT_USAGE);
+        }
+    }
+
+    static int runForeground(long memoryBytes, int cpus, Firmware firmware, Path kernel, Path initrd, String bootargs) {
+        VirtConfig config;
+        try {
+            config = new VirtConfig(memoryBytes, cpus, firmware, kernel, initrd, bootargs);
+        } catch (MachineException e) {
+            throw new VireoCliException(e.getMessage(), Main.EXIT_USAGE);
+        }
+        return new ForegroundRunner(config, System.in, System.out, System.err).run();
+    }
+}
