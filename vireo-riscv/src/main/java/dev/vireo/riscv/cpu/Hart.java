@@ -118,6 +118,26 @@ public final class Hart implements Runnable {
         return n;
     }
 
+    /**
+     * Runs on the calling thread until at least {@code instructions} instructions have executed
+     * or {@link #requestStop()} is called, taking interrupts and honouring WFI as {@link #run()}
+     * does. For benchmarks and tests.
+     *
+     * @return the number of instructions executed
+     */
+    public long execute(long instructions) {
+        thread = Thread.currentThread();
+        long done = 0;
+        try {
+            while (done < instructions && !stopRequested) {
+                done += step((int) Math.min(BATCH, instructions - done));
+            }
+        } finally {
+            stopRequested = false;
+        }
+        return done;
+    }
+
     private void park() {
         long deadline = csr.nextTimerDeadline();
         long nanos = deadline < 0 ? 50_000_000L : Math.min(clock.nanosUntil(deadline), 50_000_000L);

@@ -16,7 +16,8 @@ public final class Isa {
             | 1L << ('D' - 'A') | 1L << ('C' - 'A') | 1L << ('S' - 'A') | 1L << ('U' - 'A');
 
     /** Multi-letter extensions, in canonical order (riscv,isa-extensions lists the letters too). */
-    public static final List<String> EXTENSIONS = List.of("zicntr", "zicsr", "zifencei", "zihpm", "sstc");
+    public static final List<String> EXTENSIONS = List.of(
+            "zicntr", "zicond", "zicsr", "zifencei", "zihpm", "zba", "zbb", "zbs", "sstc");
 
     /** riscv,isa-extensions: base letters then EXTENSIONS. */
     public static List<String> deviceTreeExtensions() {
@@ -25,7 +26,7 @@ public final class Isa {
         return all;
     }
 
-    /** riscv,isa string, e.g. rv64imafdc_zicntr_zicsr_zifencei_zihpm_sstc. */
+    /** riscv,isa string, e.g. rv64imafdc_zicntr_zicond_zicsr_zifencei_zihpm_zba_zbb_zbs_sstc. */
     public static String deviceTreeIsa() {
         return "rv64imafdc" + (EXTENSIONS.isEmpty() ? "" : "_" + String.join("_", EXTENSIONS));
     }
