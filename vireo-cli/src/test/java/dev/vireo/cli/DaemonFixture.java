@@ -21,9 +21,15 @@ final class DaemonFixture implements AutoCloseable {
     final Path meminfo;
     private final double overcommit;
     private final InetSocketAddress tcp;
+    private final List<String> vmmCommand;
     Daemon daemon;
 
     DaemonFixture(Path dir, double overcommit, InetSocketAddress tcp, long availableKb) throws Exception {
+        this(dir, overcommit, tcp, availableKb, vmmCommand());
+    }
+
+    DaemonFixture(Path dir, double overcommit, InetSocketAddress tcp, long availableKb, List<String> vmmCommand) throws Exception {
+        this.vmmCommand = vmmCommand;
         this.home = new VireoHome(dir.resolve("home"));
         this.meminfo = dir.resolve("meminfo");
         this.overcommit = overcommit;
@@ -36,7 +42,7 @@ final class DaemonFixture implements AutoCloseable {
     static DaemonFixture start(Path dir) throws Exception { return new DaemonFixture(dir, 1.0, null, 4_000_000); }
 
     void start() throws Exception {
-        DaemonConfig config = new DaemonConfig(home, tcp, null, null, vmmCommand(), meminfo, overcommit, Duration.ofSeconds(3));
+        DaemonConfig config = new DaemonConfig(home, tcp, null, null, vmmCommand, meminfo, overcommit, Duration.ofSeconds(3));
         daemon = Daemon.start(config, "test");
     }
 

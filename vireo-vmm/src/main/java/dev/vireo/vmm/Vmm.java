@@ -43,12 +43,12 @@ public final class Vmm {
 
     /** Builds the machine with the platform's registered factory and runs it; returns the exit code. */
     public static int run(VmmOptions options) {
-        String wanted = System.getProperty("vireo.vmm.machine");
+        String wanted = System.getProperty("vireo.vmm.machine", "virt");
         GuestMachineFactory factory = ServiceLoader.load(GuestMachineFactory.class).stream().map(ServiceLoader.Provider::get)
-                .filter(f -> wanted == null || f.name().equals(wanted)).findFirst().orElse(null);
+                .filter(f -> f.name().equals(wanted)).findFirst().orElse(null);
         if (factory == null) {
             String reason = "this Vireo build has no machine builder (no GuestMachineFactory"
-                    + (wanted == null ? "" : " named '" + wanted + "'") + " is registered); build Vireo with the virt machine (vireo-riscv) to run VMs";
+                    + " named '" + wanted + "' is registered); build Vireo with the virt machine (vireo-riscv) to run VMs";
             writeStatus(options.status(), false, reason);
             System.err.println("vmm: " + reason);
             return 1;
