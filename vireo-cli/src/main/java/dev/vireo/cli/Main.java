@@ -27,6 +27,7 @@ import java.util.Properties;
                 dev.vireo.cli.disk.DiskCommand.class,
                 VmmCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class,
+                dev.vireo.cli.img.ImgCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;
