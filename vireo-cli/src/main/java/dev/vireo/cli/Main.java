@@ -25,6 +25,8 @@ import java.util.Properties;
                 DaemonCommand.class,
                 dev.vireo.cli.vm.VmCommand.class,
                 dev.vireo.cli.disk.DiskCommand.class,
+                dev.vireo.cli.template.TemplateCommand.class,
+                dev.vireo.cli.snapshot.SnapshotCommand.class,
                 VmmCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class,
                 dev.vireo.cli.img.ImgCommand.class,

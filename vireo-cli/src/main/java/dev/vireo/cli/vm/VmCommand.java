@@ -13,6 +13,6 @@ import picocli.CommandLine.Command;
         subcommands = {VmCreateCommand.class, VmListCommand.class, VmInfoCommand.class, VmStartCommand.class,
                 VmStopCommand.class, VmPoweroffCommand.class, VmRebootCommand.class, VmPauseCommand.class,
                 VmResumeCommand.class, VmDeleteCommand.class, VmLogCommand.class, VmConsoleCommand.class,
-                VmAutostartCommand.class})
+                VmAutostartCommand.class, VmCloneCommand.class})
 public final class VmCommand {
 }

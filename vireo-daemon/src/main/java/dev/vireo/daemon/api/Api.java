@@ -53,6 +53,33 @@ public final class Api {
                 Json.read(q.body(), Autostart.class).enabled())));
         r.add("GET", "/api/vms/{name}/log", q -> consoles.log(vms.find(q.parameter("name")).name(), flag(q, "follow")));
         r.add("POST", "/api/vms/{name}/console", q -> consoles.attach(vms.find(q.parameter("name")), q));
+        r.add("POST", "/api/vms/{name}/clone", q -> {
+            Clone clone = Json.read(q.body(), Clone.class);
+            return created(vms.clone(q.parameter("name"), clone.name(), clone.linked()));
+        });
+        r.add("GET", "/api/vms/{name}/snapshots", q -> ok(Map.of("snapshots", vms.snapshots(q.parameter("name")))));
+        r.add("POST", "/api/vms/{name}/snapshots", q -> {
+            vms.snapshot(q.parameter("name"), "create", Json.read(q.body(), Named.class).name());
+            return created(Map.of("snapshots", vms.snapshots(q.parameter("name"))));
+        });
+        r.add("POST", "/api/vms/{name}/snapshots/{snapshot}/revert", q -> {
+            vms.snapshot(q.parameter("name"), "revert", q.parameter("snapshot"));
+            return ok(Map.of("reverted", q.parameter("snapshot")));
+        });
+        r.add("DELETE", "/api/vms/{name}/snapshots/{snapshot}", q -> {
+            vms.snapshot(q.parameter("name"), "delete", q.parameter("snapshot"));
+            return ok(Map.of("deleted", q.parameter("snapshot")));
+        });
+        r.add("GET", "/api/templates", q -> ok(Map.of("templates", vms.templates())));
+        r.add("POST", "/api/templates", q -> {
+            TemplateRequest t = Json.read(q.body(), TemplateRequest.class);
+            return created(vms.createTemplate(t.vm(), t.name()));
+        });
+        r.add("GET", "/api/templates/{name}", q -> ok(vms.template(q.parameter("name"))));
+        r.add("DELETE", "/api/templates/{name}", q -> {
+            vms.deleteTemplate(q.parameter("name"));
+            return ok(Map.of("deleted", q.parameter("name")));
+        });
         r.add("GET", "/api/disks", q -> ok(Map.of("disks", disks.list().stream().map(DiskInfo::of).toList())));
         r.add("POST", "/api/disks", q -> created(DiskInfo.of(disks.create(Json.read(q.body(), DiskManager.DiskSpec.class)))));
         r.add("GET", "/api/disks/{name}", q -> ok(DiskInfo.of(disks.find(q.parameter("name")))));
@@ -73,6 +100,15 @@ public final class Api {
 
     /** Body of {@code PUT /api/vms/{name}/autostart}. */
     public record Autostart(boolean enabled) {}
+
+    /** Body of {@code POST /api/vms/{name}/clone}. */
+    public record Clone(String name, boolean linked) {}
+
+    /** Body of {@code POST /api/vms/{name}/snapshots}. */
+    public record Named(String name) {}
+
+    /** Body of {@code POST /api/templates}: make template {@code name} (default: the vm's name) of stopped {@code vm}. */
+    public record TemplateRequest(String vm, String name) {}
 
     /** Body of {@code POST /api/disks/{name}/resize}. */
     public record Resize(String size) {}

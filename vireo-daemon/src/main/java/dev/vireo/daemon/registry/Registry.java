@@ -179,6 +179,51 @@ public final class Registry implements AutoCloseable {
         }
     }
 
+    public synchronized void updateDisk(DiskRecord disk) {
+        update("UPDATE disks SET format = ?, size_bytes = ?, path = ?, backing = ?, read_only = ? WHERE name = ?",
+                disk.format(), disk.sizeBytes(), disk.path(), disk.backing(), disk.readOnly(), disk.name());
+    }
+
+    // ---- templates (definition: JSON of dev.vireo.daemon.vm.Template)
+
+    public synchronized void insertTemplate(String name, String definition) {
+        try (PreparedStatement s = connection.prepareStatement("INSERT INTO templates (name, definition, created_at) VALUES (?,?,?)")) {
+            s.setString(1, name);
+            s.setString(2, definition);
+            s.setTimestamp(3, Timestamp.from(java.time.Instant.now()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            if (e.getErrorCode() == DUPLICATE_KEY) {
+                throw ApiException.conflict("template '" + name + "' already exists; choose another name (--name) or delete it first");
+            }
+            throw failure(e);
+        }
+    }
+
+    public synchronized Optional<String> findTemplate(String name) {
+        return templates("SELECT name, definition FROM templates WHERE name = ?", name).values().stream().findFirst();
+    }
+
+    /** Template name → definition, by name. */
+    public synchronized java.util.Map<String, String> listTemplates() {
+        return templates("SELECT name, definition FROM templates ORDER BY name", null);
+    }
+
+    public synchronized boolean deleteTemplate(String name) { return update("DELETE FROM templates WHERE name = ?", name) > 0; }
+
+    private java.util.Map<String, String> templates(String sql, String parameter) {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            if (parameter != null) s.setString(1, parameter);
+            java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) found.put(r.getString(1), r.getString(2));
+            }
+            return found;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     // ---- helpers
 
     private int update(String sql, Object... parameters) {

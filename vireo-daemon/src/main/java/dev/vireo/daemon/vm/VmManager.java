@@ -6,6 +6,7 @@ import dev.vireo.daemon.DaemonConfig;
 import dev.vireo.daemon.Names;
 import dev.vireo.daemon.Sizes;
 import dev.vireo.daemon.disk.DiskManager;
+import dev.vireo.daemon.disk.DiskSnapshots;
 import dev.vireo.daemon.registry.Registry;
 import dev.vireo.daemon.registry.VmRecord;
 import dev.vireo.daemon.registry.VmState;
@@ -38,6 +39,8 @@ public final class VmManager {
     private final VmmSupervisor supervisor;
     private final Admission admission;
     private final DiskManager disks;
+    private final VmCopies copies;
+    private final DiskSnapshots snapshots;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** VMs whose VMM we are stopping on purpose: its end is a stop, never a crash. */
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
@@ -48,13 +51,19 @@ public final class VmManager {
         this.disks = disks;
         this.supervisor = new VmmSupervisor(config.home(), config.vmmCommand(), this::vmmEnded);
         this.admission = new Admission(config.meminfo(), config.overcommit());
+        this.copies = new VmCopies(registry, disks);
+        this.snapshots = new DiskSnapshots(registry);
     }
 
     // ---- definitions
 
     public VmInfo create(VmSpec spec) {
         String name = Names.check("vm", spec.name());
-        if (spec.template() != null) throw ApiException.badRequest("templates are not available in this daemon yet; give --kernel instead");
+        if (spec.template() != null) {
+            synchronized (lock(name)) {
+                return VmInfo.of(copies.fromTemplate(spec), config.home().consoleLog(name).toString(), null);
+            }
+        }
         int cpus = spec.cpus() == null ? 1 : spec.cpus();
         if (cpus < 1 || cpus > 64) throw ApiException.badRequest("--cpus " + cpus + " is out of range; give 1 to 64");
         long memory = Sizes.parse("--memory", spec.memory() == null ? "512M" : spec.memory());
@@ -112,6 +121,45 @@ public final class VmManager {
     public VmRecord find(String name) {
         Names.check("vm", name);
         return registry.findVm(name).orElseThrow(() -> ApiException.notFound("vm '" + name + "' does not exist; see vireo vm list"));
+    }
+
+    // ---- clones, templates, snapshots (of stopped VMs)
+
+    public VmInfo clone(String source, String target, boolean linked) {
+        synchronized (lock(source)) {
+            VmRecord clone = copies.clone(find(source), target, linked);
+            return VmInfo.of(clone, config.home().consoleLog(clone.name()).toString(), null);
+        }
+    }
+
+    public Template createTemplate(String vm, String name) {
+        synchronized (lock(vm)) {
+            return copies.templateFrom(find(vm), name == null ? vm : name);
+        }
+    }
+
+    public List<Template> templates() { return copies.templates(); }
+
+    public Template template(String name) { return copies.template(name); }
+
+    public void deleteTemplate(String name) { copies.deleteTemplate(name); }
+
+    public List<DiskSnapshots.SnapshotInfo> snapshots(String vm) {
+        synchronized (lock(vm)) {
+            return snapshots.list(find(vm));
+        }
+    }
+
+    public void snapshot(String vm, String action, String snapshot) {
+        synchronized (lock(vm)) {
+            VmRecord record = find(vm);
+            switch (action) {
+                case "create" -> snapshots.create(record, snapshot);
+                case "revert" -> snapshots.revert(record, snapshot);
+                case "delete" -> snapshots.delete(record, snapshot);
+                default -> throw new IllegalArgumentException(action);
+            }
+        }
     }
 
     // ---- lifecycle
