@@ -2,7 +2,9 @@ package dev.vireo.cli;
 
 import dev.vireo.cli.guest.DefaultGuest;
 import dev.vireo.cli.run.ForegroundRunner;
+import dev.vireo.cli.run.GuestDevices;
 import dev.vireo.cli.run.MemorySize;
+import dev.vireo.machine.virtio.blk.DiskSpec;
 import dev.vireo.riscv.MachineException;
 import dev.vireo.riscv.boot.Firmware;
 import dev.vireo.riscv.machine.VirtConfig;
@@ -47,7 +49,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "M-mode firmware: 'default' (the default guest's OpenSBI), 'none' (bare-metal ELF kernel), or a file.")
     String bios;
 
-    @Option(names = "--disk", paramLabel = "SPEC", description = "A disk (virtio-blk); not supported yet.")
+    @Option(names = "--disk", paramLabel = "SPEC",
+            description = "A virtio-blk disk: PATH[,format=qcow2|raw|vmdk|vdi][,readonly=on|off][,cache=writeback|none]; "
+                    + "the format is probed when omitted. Repeat for more disks (vda, vdb, … in order).")
     List<String> disks = new ArrayList<>();
 
     @Option(names = "--nic", paramLabel = "SPEC", description = "A network interface (virtio-net); not supported yet.")
@@ -55,7 +59,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        rejectUnsupported(disks, nics);
+        rejectUnsupported(nics);
+        List<DiskSpec> diskSpecs = GuestDevices.parse(disks);
         Firmware firmware = switch (bios) {
             case "none" -> new Firmware.None();
             case "default" -> new Firmware.File(DefaultGuest.locate().firmware());
@@ -64,13 +69,10 @@ public final class RunCommand implements Callable<Integer> {
         requireFile(kernel, "--kernel");
         if (initrd != null) requireFile(initrd, "--initrd");
         if (firmware instanceof Firmware.File(Path path)) requireFile(path, "--bios");
-        return runForeground(MemorySize.parse(memory), cpus, firmware, kernel, initrd, bootargs(append));
+        return runForeground(MemorySize.parse(memory), cpus, firmware, kernel, initrd, bootargs(append), diskSpecs);
     }
 
-    static void rejectUnsupported(List<String> disks, List<String> nics) {
-        if (!disks.isEmpty()) {
-            throw new VireoCliException("--disk is not supported yet (virtio-blk is being wired in); run without --disk", Main.EXIT_USAGE);
-        }
+    static void rejectUnsupported(List<String> nics) {
         if (!nics.isEmpty()) {
             throw new VireoCliException("--nic is not supported yet (virtio-net is being wired in); run without --nic", Main.EXIT_USAGE);
         }
@@ -87,12 +89,20 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     static int runForeground(long memoryBytes, int cpus, Firmware firmware, Path kernel, Path initrd, String bootargs) {
+        return runForeground(memoryBytes, cpus, firmware, kernel, initrd, bootargs, List.of());
+    }
+
+    static int runForeground(long memoryBytes, int cpus, Firmware firmware, Path kernel, Path initrd, String bootargs,
+                             List<DiskSpec> disks) {
         VirtConfig config;
         try {
             config = new VirtConfig(memoryBytes, cpus, firmware, kernel, initrd, bootargs);
         } catch (MachineException e) {
             throw new VireoCliException(e.getMessage(), Main.EXIT_USAGE);
         }
-        return new ForegroundRunner(config, System.in, System.out, System.err).run();
+        // Disks open once for the whole run: a guest reboot gets a fresh machine, same images.
+        try (GuestDevices devices = GuestDevices.open(disks)) {
+            return new ForegroundRunner(config, System.in, System.out, System.err, devices::attach).run();
+        }
     }
 }

@@ -54,13 +54,34 @@ class RunCommandTest {
     }
 
     @Test
-    void disksAndNicsAreRejectedUntilTheirDevicesExist() throws Exception {
+    void nicsAreRejectedUntilTheirDeviceExists() throws Exception {
         Path kernel = Files.write(dir.resolve("k.elf"), new byte[64]);
-        assertThat(Main.execute("run", "--bios", "none", "--kernel", kernel.toString(), "--disk", "a.qcow2")).isEqualTo(Main.EXIT_USAGE);
-        assertThat(stderr()).contains("--disk is not supported yet");
-        err.reset();
         assertThat(Main.execute("run", "--bios", "none", "--kernel", kernel.toString(), "--nic", "user")).isEqualTo(Main.EXIT_USAGE);
         assertThat(stderr()).contains("--nic is not supported yet");
+    }
+
+    @Test
+    void malformedDiskSpecIsAUsageError() throws Exception {
+        Path kernel = Files.write(dir.resolve("k.elf"), new byte[64]);
+        Path disk = Files.write(dir.resolve("d.img"), new byte[4096]);
+        assertThat(Main.execute("run", "--bios", "none", "--kernel", kernel.toString(), "--disk", disk + ",format=qed")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("format='qed' is not one of");
+        err.reset();
+        assertThat(Main.execute("run", "--bios", "none", "--kernel", kernel.toString(), "--disk", disk + ",bogus=1")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("unknown option 'bogus'");
+    }
+
+    @Test
+    void missingOrRepeatedDiskIsAUsageError() throws Exception {
+        Path kernel = Files.write(dir.resolve("k.elf"), new byte[64]);
+        assertThat(Main.execute("run", "--bios", "none", "--kernel", kernel.toString(), "--disk", dir.resolve("none.qcow2").toString()))
+                .isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("no such file");
+        err.reset();
+        Path disk = Files.write(dir.resolve("d.img"), new byte[4096]);
+        assertThat(Main.execute("run", "--bios", "none", "--kernel", kernel.toString(), "--disk", disk.toString(), "--disk", disk + ",readonly=on"))
+                .isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("given twice");
     }
 
     @Test

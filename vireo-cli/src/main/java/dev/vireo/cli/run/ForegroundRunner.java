@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs one {@code virt} machine in the foreground ({@code vireo run}, {@code vireo demo}):
@@ -31,10 +32,21 @@ public final class ForegroundRunner {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
+    private final Consumer<VirtMachine.Builder> devices;
     private volatile VirtMachine current;
     private volatile StopReason hostStop;
 
     public ForegroundRunner(VirtConfig config, InputStream in, PrintStream out, PrintStream err) {
+        this(config, in, out, err, builder -> {});
+    }
+
+    /**
+     * @param devices adds the optional devices (disks, entropy) to each machine built, the
+     *                first and every one after a reboot
+     */
+    public ForegroundRunner(VirtConfig config, InputStream in, PrintStream out, PrintStream err,
+                            Consumer<VirtMachine.Builder> devices) {
+        this.devices = devices;
         this.config = config;
         this.in = in;
         this.out = out;
@@ -85,7 +97,9 @@ public final class ForegroundRunner {
 
     private VirtMachine build(ConsoleOutput console) {
         try {
-            return VirtMachine.builder(config).serialOutput(console).build();
+            VirtMachine.Builder builder = VirtMachine.builder(config).serialOutput(console);
+            devices.accept(builder);
+            return builder.build();
         } catch (MachineException e) {
             throw new VireoCliException(e.getMessage());
         } catch (UnsupportedOperationException e) {
