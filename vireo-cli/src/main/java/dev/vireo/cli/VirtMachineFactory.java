@@ -1,5 +1,6 @@
 package dev.vireo.cli;
 
+import dev.vireo.cli.run.GuestDevices;
 import dev.vireo.cli.run.MemorySize;
 import dev.vireo.cli.run.VirtGuest;
 import dev.vireo.cli.guest.DefaultGuest;
@@ -30,7 +31,8 @@ public final class VirtMachineFactory implements GuestMachineFactory {
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException("vm '" + name + "': " + e.getMessage(), e);
         }
-        RunCommand.rejectUnsupported(run.disks, run.nics);
+        RunCommand.rejectUnsupported(run.nics);
+        var diskSpecs = GuestDevices.parse(run.disks);
         Firmware firmware = switch (run.bios) {
             case "none" -> new Firmware.None();
             case "default" -> new Firmware.File(DefaultGuest.locate().firmware());
@@ -42,7 +44,13 @@ public final class VirtMachineFactory implements GuestMachineFactory {
         try {
             VirtConfig config = new VirtConfig(MemorySize.parse(run.memory), run.cpus, firmware, run.kernel, run.initrd,
                     RunCommand.bootargs(run.append));
-            return new VirtGuest(config);
+            GuestDevices devices = GuestDevices.open(diskSpecs); // open for the VMM's life; a reboot reuses them
+            try {
+                return new VirtGuest(config, devices::attach, devices);
+            } catch (RuntimeException e) {
+                devices.close();
+                throw e;
+            }
         } catch (MachineException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -113,6 +113,39 @@ class VmGuestTest {
         assertThat(awaitState("victim", "crashed").path("reason").asText()).contains("killed by signal 9");
     }
 
+    @Test
+    void aLinkedCloneFromATemplateBootsWritesItsDiskAndASnapshotRevertsIt() throws Exception {
+        ok(vireo("disk", "create", "golden", "4M", "--format", "qcow2"));
+        try (var image = dev.vireo.image.DiskImages.open(fixture.home.disks().resolve("golden"), dev.vireo.image.OpenOptions.probe(false))) {
+            byte[] sector = java.util.Arrays.copyOf("TEMPLATE-DATA\n".getBytes(StandardCharsets.US_ASCII), 512);
+            image.write(0, sector, 0, 512);
+            image.flush();
+        }
+        String command = Base64.getEncoder().encodeToString(
+                "echo READ-$(head -c 13 /dev/vda); echo CLONE-WROTE > /dev/vda; sync".getBytes(StandardCharsets.UTF_8));
+        ok(vireo("vm", "create", "golden", "--memory", "256M", "--disk", "golden", "--append", "vireo.exec=" + command));
+        ok(vireo("template", "create", "golden", "--name", "base"));
+        Path base = fixture.home.disks().resolve("golden");
+        byte[] before = Files.readAllBytes(base);
+        ok(vireo("vm", "create", "clone", "--from-template", "base"));
+        ok(vireo("snapshot", "create", "clone", "pristine"));
+        ok(vireo("vm", "start", "clone"));
+        assertThat(awaitState("clone", "stopped").path("reason").asText()).isEqualTo("guest powered off");
+        assertThat(ok(vireo("vm", "log", "clone")).out()).contains("READ-TEMPLATE-DATA").contains("vireo-exec-status: 0");
+        assertThat(firstSector("clone-disk0")).startsWith("CLONE-WROTE");
+        assertThat(Files.readAllBytes(base)).isEqualTo(before);
+        ok(vireo("snapshot", "revert", "clone", "pristine"));
+        assertThat(firstSector("clone-disk0")).startsWith("TEMPLATE-DATA");
+    }
+
+    String firstSector(String disk) throws Exception {
+        try (var image = dev.vireo.image.DiskImages.open(fixture.home.disks().resolve(disk), dev.vireo.image.OpenOptions.probe(true))) {
+            byte[] sector = new byte[512];
+            image.read(0, sector, 0, 512);
+            return new String(sector, StandardCharsets.US_ASCII);
+        }
+    }
+
     private static void copy(InputStream in, ByteArrayOutputStream out) {
         byte[] buffer = new byte[4096];
         try {

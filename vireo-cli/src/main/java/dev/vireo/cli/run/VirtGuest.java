@@ -9,6 +9,7 @@ import dev.vireo.vmm.GuestMachine;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The {@code virt} machine as a VMM runs it: the same {@link VirtMachine} {@code vireo run}
@@ -24,23 +25,29 @@ import java.util.Map;
  */
 public final class VirtGuest implements GuestMachine {
     private final VirtConfig config;
+    private final Consumer<VirtMachine.Builder> devices;
+    private final AutoCloseable resources;
     private volatile ConsoleOutput console;
     private volatile VirtMachine current;
     private volatile boolean hostStop;
     private volatile int boots;
 
     /** Builds the first machine now, so a bad kernel or too little memory fails before any socket opens. */
-    public VirtGuest(VirtConfig config) {
+    public VirtGuest(VirtConfig config, Consumer<VirtMachine.Builder> devices, AutoCloseable resources) {
         this.config = config;
+        this.devices = devices;
+        this.resources = resources;
         this.current = build();
     }
 
     private VirtMachine build() {
         boots++;
-        return VirtMachine.builder(config).serialOutput(b -> {
+        VirtMachine.Builder builder = VirtMachine.builder(config).serialOutput(b -> {
             ConsoleOutput out = console;
             if (out != null) out.write(b);
-        }).build();
+        });
+        devices.accept(builder);
+        return builder.build();
     }
 
     @Override
@@ -102,6 +109,18 @@ public final class VirtGuest implements GuestMachine {
 
     @Override
     public Exit awaitExit() throws InterruptedException {
+        try {
+            return runMachines();
+        } finally {
+            try {
+                resources.close(); // disks: flushed and closed once no machine uses them
+            } catch (Exception e) {
+                System.err.println("vmm: closing the disks failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private Exit runMachines() throws InterruptedException {
         while (true) {
             VirtMachine machine = current;
             StopReason reason;
