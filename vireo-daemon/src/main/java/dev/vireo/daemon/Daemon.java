@@ -12,7 +12,11 @@ import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -34,8 +38,10 @@ public final class Daemon implements AutoCloseable {
     private final HttpServer unix;
     private final HttpServer tcp;
     private final int tcpPort;
+    private final FileChannel lock;
 
-    private Daemon(DaemonConfig config, Registry registry, VmManager vms, HttpServer unix, HttpServer tcp, int tcpPort) {
+    private Daemon(DaemonConfig config, Registry registry, VmManager vms, HttpServer unix, HttpServer tcp, int tcpPort, FileChannel lock) {
+        this.lock = lock;
         this.config = config;
         this.registry = registry;
         this.vms = vms;
@@ -47,7 +53,24 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(DaemonConfig config, String version) throws IOException, SQLException {
         VireoHome home = config.home();
         home.create();
-        Registry registry = Registry.open(home.registry());
+        FileChannel lockFile = FileChannel.open(home.run().resolve("vireod.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockFile.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockFile.close();
+            throw new IOException("another vireod is running on VIREO_HOME " + home.root() + "; stop it first or use another VIREO_HOME");
+        }
+        Registry registry;
+        try {
+            registry = Registry.open(home.registry());
+        } catch (SQLException | RuntimeException e) {
+            lockFile.close();
+            throw e;
+        }
         try {
             DiskManager disks = new DiskManager(home, registry);
             VmManager vms = new VmManager(config, registry, disks);
@@ -83,9 +106,10 @@ public final class Daemon implements AutoCloseable {
                     return router.handle(request);
                 });
             }
-            return new Daemon(config, registry, vms, unixServer, tcpServer, port);
+            return new Daemon(config, registry, vms, unixServer, tcpServer, port, lockFile);
         } catch (IOException | RuntimeException e) {
             registry.close();
+            lockFile.close();
             throw e;
         }
     }
@@ -116,5 +140,6 @@ public final class Daemon implements AutoCloseable {
         if (tcp != null) tcp.close();
         Files.deleteIfExists(config.home().apiSocket());
         registry.close();
+        lock.close(); // releases the lock: another daemon may start
     }
 }

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 final class Tls {
     private static final Pattern PKCS8 = Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
+    private static final Pattern CERTIFICATE = Pattern.compile("-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
+
     private Tls() {}
 
     static SSLContext context(Path file, String password) throws IOException {
@@ -65,10 +67,12 @@ final class Tls {
             }
         }
         if (privateKey == null) throw new GeneralSecurityException("the private key is not RSA, EC or Ed25519");
-        Certificate[] chain;
-        try (InputStream in = Files.newInputStream(file)) {
-            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(Certificate[]::new);
-        }
+        StringBuilder certificates = new StringBuilder();
+        Matcher block = CERTIFICATE.matcher(text);
+        while (block.find()) certificates.append(block.group()).append('\n');
+        Certificate[] chain = CertificateFactory.getInstance("X.509")
+                .generateCertificates(new java.io.ByteArrayInputStream(certificates.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .toArray(Certificate[]::new);
         if (chain.length == 0) throw new GeneralSecurityException("no certificate in " + file);
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);

@@ -30,7 +30,7 @@ public final class HttpServer implements Closeable {
     /** Answers one request; throws {@link dev.vireo.daemon.ApiException} for errors. */
     public interface Handler { HttpResponse handle(HttpRequest request) throws Exception; }
 
-    private static final int MAX_HEAD = 16 * 1024, MAX_BODY = 1 << 20;
+    private static final int MAX_HEAD = 16 * 1024, MAX_BODY = 1 << 20, HARD_HEAD_LIMIT = 256 * 1024;
 
     private final Closeable listener;
     private volatile boolean closed;
@@ -125,19 +125,26 @@ public final class HttpServer implements Closeable {
     }
 
     static HttpRequest read(InputStream in, OutputStream out, boolean tcp) throws IOException {
-        String requestLine = line(in);
-        if (requestLine == null) throw new IOException("connection closed before a request");
+        // The whole head is read before it is judged, so that an error answer is not lost to a
+        // reset (closing a socket with unread input sends RST on Linux).
+        java.util.List<String> head = new java.util.ArrayList<>();
+        long headBytes = 0;
+        String line;
+        while ((line = line(in)) != null && !line.isEmpty()) {
+            head.add(line);
+            headBytes += line.length() + 2;
+            if (headBytes > HARD_HEAD_LIMIT) throw new MalformedRequest("request head is over 16 KiB");
+        }
+        if (head.isEmpty()) throw new IOException("connection closed before a request");
+        if (headBytes > MAX_HEAD) throw new MalformedRequest("request head is over 16 KiB");
+        String requestLine = head.getFirst();
         String[] parts = requestLine.split(" ");
         if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) throw new MalformedRequest("malformed request line '" + requestLine + "'; send 'METHOD /path HTTP/1.1'");
         Map<String, String> headers = new HashMap<>();
-        int headBytes = requestLine.length();
-        String line;
-        while (!(line = line(in)).isEmpty()) {
-            headBytes += line.length();
-            if (headBytes > MAX_HEAD) throw new MalformedRequest("request head is over 16 KiB");
-            int colon = line.indexOf(':');
-            if (colon <= 0) throw new MalformedRequest("malformed header line '" + line + "'");
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        for (String header : head.subList(1, head.size())) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) throw new MalformedRequest("malformed header line '" + header + "'");
+            headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
         }
         if (headers.containsKey("transfer-encoding")) throw new MalformedRequest("chunked request bodies are not supported; send Content-Length");
         int length = 0;
@@ -172,7 +179,7 @@ public final class HttpServer implements Closeable {
         int b;
         while ((b = in.read()) >= 0) {
             if (b == '\n') break;
-            if (line.size() > MAX_HEAD) throw new MalformedRequest("request line or header is over 16 KiB");
+            if (line.size() > HARD_HEAD_LIMIT) throw new MalformedRequest("request line or header is over 16 KiB");
             line.write(b);
         }
         if (b < 0 && line.size() == 0) return null;
