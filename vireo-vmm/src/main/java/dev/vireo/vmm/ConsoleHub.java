@@ -72,15 +72,26 @@ public final class ConsoleHub implements AutoCloseable {
         });
     }
 
+    /** Stops accepting; every client gets the output still queued for it (up to 1 s), then is disconnected. */
     @Override
     public void close() {
         closed = true;
-        for (Client c : clients) c.close();
+        for (Client c : clients) c.draining = true;
+        for (Client c : clients) {
+            try {
+                if (c.writer != null) c.writer.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            c.close();
+        }
     }
 
     private final class Client {
         final SocketChannel channel;
         final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(1024);
+        volatile boolean draining;
+        Thread writer;
 
         Client(SocketChannel channel) { this.channel = channel; }
 
@@ -98,12 +109,14 @@ public final class ConsoleHub implements AutoCloseable {
                     close();
                 }
             });
-            Thread.ofPlatform().daemon().name("vmm-console-out").start(() -> {
+            writer = Thread.ofPlatform().daemon().name("vmm-console-out").start(() -> {
                 OutputStream out = ChannelStreams.output(channel);
                 try {
                     while (channel.isOpen()) {
-                        byte[] chunk = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        boolean last = draining; // read before polling: output queued before close() is still sent
+                        byte[] chunk = queue.poll(last ? 0 : 50, java.util.concurrent.TimeUnit.MILLISECONDS);
                         if (chunk != null) out.write(chunk);
+                        else if (last) return;
                     }
                 } catch (IOException | InterruptedException ignored) {
                     // the client went away
