@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -68,8 +70,11 @@ final class DaemonCommand implements Callable<Integer> {
     /** The command that starts a VMM: this same Vireo (same java, same class path) with the vmm subcommand. */
     static List<String> vmmCommand() {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Absolute class path entries: a VMM must not depend on the directory the daemon started in.
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
         return List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xss4m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "vmm");
+                "-cp", classPath, Main.class.getName(), "vmm");
     }
 
     private int detach(VireoHome home) throws Exception {
