@@ -88,6 +88,8 @@ class VmLifecycleTest {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(vireo("vm", "pause", "web").err()).contains("vm 'web' is stopped; only a running vm can be paused; start it first");
         assertThat(vireo("vm", "console", "web").err()).contains("vm 'web' is stopped; start it first");
+        ok(vireo("vm", "delete", "web"));
+        assertThat(fixture.home.consoleLog("web")).doesNotExist();
     }
 
     @Test

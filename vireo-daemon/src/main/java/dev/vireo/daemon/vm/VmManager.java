@@ -109,6 +109,21 @@ public final class VmManager {
                 for (String disk : vm.disks()) disks.deleteIfOwned(disk, name);
             }
             registry.deleteVm(name);
+            forgetFiles(name);
+        }
+    }
+
+    /** A deleted VM's logs and status go with it: a new VM of the same name starts clean. */
+    private void forgetFiles(String name) {
+        var home = config.home();
+        List<Path> files = new ArrayList<>(List.of(home.consoleLog(name), home.vmmLog(name), home.statusFile(name)));
+        for (int i = 1; i <= dev.vireo.vmm.Vmm.CONSOLE_LOG_KEEP; i++) files.add(home.logs().resolve(name + ".console.log." + i));
+        for (Path file : files) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                System.err.println("vireod: cannot delete " + file + ": " + e.getMessage());
+            }
         }
     }
 
