@@ -1,21 +1,23 @@
 package dev.vireo.cli;
 
 import dev.vireo.cli.guest.DefaultGuest;
+import dev.vireo.cli.guest.GuestBuilder;
 import dev.vireo.cli.run.MemorySize;
 import dev.vireo.riscv.boot.Firmware;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /**
  * {@code vireo demo}: {@code vireo run} with the default guest (OpenSBI, Debian's kernel and
- * the busybox initramfs from {@code vireo guest prepare}), 512 MiB and 2 harts, a shell on
- * the console.
+ * the busybox initramfs of {@code vireo guest prepare}, prepared here on first use), 512 MiB
+ * and 2 harts, a shell on the console.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Boot the default Debian riscv64 guest to a shell on this terminal (Ctrl-A x quits).",
-                "Run 'vireo guest prepare' once first."})
+                "Prepares the guest first if needed (as 'vireo guest prepare')."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--append", paramLabel = "ARGS", description = "Extra kernel command line.")
     String append;
@@ -28,8 +30,24 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DefaultGuest guest = DefaultGuest.locate();
+        DefaultGuest guest = guest();
         return RunCommand.runForeground(MemorySize.parse(memory), cpus, new Firmware.File(guest.firmware()),
                 guest.kernel(), guest.initrd(), RunCommand.bootargs(append));
+    }
+
+    /** The prepared guest; prepares it (progress on stderr, so stdout stays the console) when missing or damaged. */
+    private static DefaultGuest guest() {
+        try {
+            return DefaultGuest.locate();
+        } catch (VireoCliException notReady) {
+            System.err.println("vireo: " + notReady.getMessage().replace("; run: ./vireo guest prepare", "")
+                    + "; preparing it now");
+            try {
+                return new GuestBuilder(GuestBuilder.defaultCacheRoot()).prepare(System.err);
+            } catch (IOException e) {
+                throw new VireoCliException("could not prepare the default guest: " + e.getMessage()
+                        + "; retry with ./vireo guest prepare", e);
+            }
+        }
     }
 }

@@ -48,6 +48,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Device warnings (System.Logger → java.util.logging) as one line each, like our own
+        // errors: "vireo: WARNING: virtio-blk vda: device needs reset: …". A user's own
+        // logging configuration still wins.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "vireo: %4$s: %5$s%6$s%n");
+        }
         System.exit(execute(args));
     }
 

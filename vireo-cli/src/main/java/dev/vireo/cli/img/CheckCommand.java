@@ -1,6 +1,5 @@
 package dev.vireo.cli.img;
 
-import dev.vireo.image.DiskImage;
 import dev.vireo.image.ImageException;
 import dev.vireo.image.ImageFormat;
 import dev.vireo.image.qcow2.CheckResult;
@@ -45,9 +44,11 @@ final class CheckCommand extends ImgVerb {
         }
         Progress bar = new Progress(out(), progress && !quiet);
         CheckResult r;
-        try (DiskImage img = open(file, "qcow2", mode == Qcow2Checker.Repair.NONE)) {
+        try (Qcow2Image img = mode == Qcow2Checker.Repair.NONE ? (Qcow2Image) open(file, "qcow2", true)
+                : Qcow2Image.openForRepair(java.nio.file.Path.of(file))) {
             bar.update(0, 1);
-            r = new Qcow2Checker((Qcow2Image) img).check(mode);
+            r = new Qcow2Checker(img).check(mode);
+            if (mode == Qcow2Checker.Repair.ALL && r.corruptions() == 0) img.markClean();
             bar.finish(1);
         }
         if (output.equals("json")) out().println(Json.write(json(r, f)));

@@ -27,8 +27,14 @@ abstract class ImgVerb implements Callable<Integer> {
     public final Integer call() {
         try {
             return execute();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new VireoCliException("'" + e.getFile() + "' does not exist; check the path", errorExitCode());
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new VireoCliException("no permission to open '" + e.getFile() + "'; check its owner and mode", errorExitCode());
         } catch (IOException e) {
             throw new VireoCliException(e.getMessage() == null ? e.toString() : e.getMessage(), errorExitCode());
+        } catch (NumberFormatException e) {
+            throw new VireoCliException("not a number: " + e.getMessage() + "; check the option values", errorExitCode());
         }
     }
 

@@ -83,7 +83,7 @@ public final class ForegroundRunner {
                 terminal.enterRawMode();
             }
             startInputPump(terminal != null);
-            return runMachines(first, console);
+            return runMachines(first, console, terminal != null ? "\r\n" : "\n");
         } finally {
             if (terminal != null) terminal.restore();
             finished.countDown();
@@ -107,7 +107,8 @@ public final class ForegroundRunner {
         }
     }
 
-    private int runMachines(VirtMachine first, ConsoleOutput console) {
+    /** @param newline "\r\n" while the terminal is raw (no output processing), else "\n" */
+    private int runMachines(VirtMachine first, ConsoleOutput console, String newline) {
         VirtMachine machine = first;
         while (true) {
             StopReason reason;
@@ -134,7 +135,7 @@ public final class ForegroundRunner {
                 case StopReason.GuestFailure f ->
                         throw new VireoCliException("the guest reported failure with code " + f.code());
                 case StopReason.HostRequest h -> {
-                    err.print("\r\nvireo: " + reason.describe() + "\r\n");
+                    err.print(newline + "vireo: " + reason.describe() + newline);
                     return Main.EXIT_OK;
                 }
                 case StopReason.Fault f -> throw new VireoCliException(f.report());

@@ -111,6 +111,29 @@ class ImgCommandInteropTest {
         assertThat(vireo("check", f("r.raw")).exit()).isEqualTo(63);
     }
 
+    @Test
+    void dirtyImagesAreRefusedForWritingUntilCheckRepairsThem() throws Exception {
+        vireo("create", "-q", "-f", "qcow2", f("d.qcow2"), "4M");
+        ok("qemu-io", "-c", "write -P 3 0 1M", f("d.qcow2"));
+        poke(dir.resolve("d.qcow2"), 72 + 7, new byte[] {1}); // incompatible feature bit 0: dirty
+        Run refused = vireo("resize", f("d.qcow2"), "+1M");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(vireo("info", "--output", "json", f("d.qcow2")).out()).contains("\"dirty-flag\": true");
+        assertThat(vireo("check", "-r", "all", f("d.qcow2")).exit()).isZero();
+        assertThat(vireo("info", "--output", "json", f("d.qcow2")).out()).contains("\"dirty-flag\": false");
+        assertThat(vireo("resize", f("d.qcow2"), "+1M").exit()).isZero();
+        assertThat(ok("qemu-img", "check", f("d.qcow2"))).contains("No errors");
+        assertThat(ok("qemu-io", "-c", "read -P 3 0 1M", f("d.qcow2"))).doesNotContain("verification failed");
+    }
+
+    @Test
+    void snapshotsOnOneBitRefcountsFailWithAdvice() throws Exception {
+        vireo("create", "-q", "-f", "qcow2", "-o", "refcount_bits=1", f("one.qcow2"), "1M");
+        ok("qemu-io", "-c", "write -P 3 0 64k", f("one.qcow2"));
+        assertThat(vireo("snapshot", "-c", "s", f("one.qcow2")).exit()).isEqualTo(1);
+        ok("qemu-img", "check", f("one.qcow2"));
+    }
+
     private static void poke(Path p, long at, byte[] bytes) throws Exception {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) { ch.write(ByteBuffer.wrap(bytes), at); }
     }

@@ -59,6 +59,7 @@ public final class Qcow2Checker {
     }
 
     private CheckResult scan() throws IOException {
+        if (!img.readOnly) img.refcounts.releaseReserve(); // reserved clusters are not leaks of a live image
         corruptions = checkErrors = allocated = fragmented = compressed = 0;
         messages.clear();
         fileClusters = (img.fileSize() + cs - 1) / cs;
@@ -90,6 +91,7 @@ public final class Qcow2Checker {
             }
         }
         if (tableBytes > 0) reference(h.snapshotsOffset, tableBytes, "snapshot table");
+        referenceBitmaps(h);
         reference(h.refcountTableOffset, (long) h.refcountTableClusters * cs, "refcount table");
         for (int i = 0; i < rc.tableEntries(); i++)
             if (rc.blockOffset(i) != 0) reference(rc.blockOffset(i), cs, "refcount block " + i);
@@ -114,6 +116,11 @@ public final class Qcow2Checker {
 
     private void reference(long offset, long length, String what) {
         if (length <= 0) return;
+        if (offset < 0 || offset > (1L << 56)) {
+            corruptions++;
+            messages.add("ERROR " + what + " at 0x" + Long.toHexString(offset) + " is not a valid offset");
+            return;
+        }
         if ((offset & 511) != 0) {
             corruptions++;
             messages.add("ERROR " + what + " at 0x" + Long.toHexString(offset) + " is not aligned");
@@ -126,6 +133,51 @@ public final class Qcow2Checker {
                 return;
             }
             references[(int) c]++;
+        }
+    }
+
+    /**
+     * Persistent dirty bitmaps (qcow2.txt, "Bitmaps extension"), while the autoclear bit says
+     * they are valid: the bitmap directory, each bitmap table and the data clusters it lists.
+     * <pre>extension: nb_bitmaps u32, reserved u32, directory_size u64, directory_offset u64
+     * directory entry: table_offset u64, table_size u32, flags u32, type u8, granularity_bits u8,
+     *                  name_size u16, extra_data_size u32, extra data, name, padding to 8</pre>
+     */
+    private void referenceBitmaps(Qcow2Header h) throws IOException {
+        if ((h.autoclear & 1) == 0) return;
+        for (Object[] ext : h.otherExtensions) {
+            if ((Integer) ext[0] != Qcow2Header.EXT_BITMAPS || ((byte[]) ext[1]).length < 24) continue;
+            java.nio.ByteBuffer e = java.nio.ByteBuffer.wrap((byte[]) ext[1]);
+            int count = e.getInt(0);
+            long dirSize = e.getLong(8), dirOffset = e.getLong(16);
+            if (dirSize <= 0 || dirSize > (64 << 20) || dirOffset + dirSize > fileClusters * cs) {
+                corruptions++;
+                messages.add("ERROR bitmap directory at 0x" + Long.toHexString(dirOffset) + " lies outside the file");
+                return;
+            }
+            reference(dirOffset, dirSize, "bitmap directory");
+            byte[] dir = new byte[(int) dirSize];
+            ClusterCache.readFully(img.channel, dir, dirOffset);
+            java.nio.ByteBuffer d = java.nio.ByteBuffer.wrap(dir);
+            int p = 0;
+            for (int i = 0; i < count && p + 24 <= dir.length; i++) {
+                long tableOffset = d.getLong(p);
+                int tableSize = d.getInt(p + 8);
+                int nameSize = d.getShort(p + 18) & 0xffff, extra = d.getInt(p + 20);
+                if (tableSize > 0 && tableOffset + 8L * tableSize <= fileClusters * cs) {
+                    reference(tableOffset, 8L * tableSize, "bitmap table");
+                    byte[] table = new byte[8 * tableSize];
+                    ClusterCache.readFully(img.channel, table, tableOffset);
+                    for (int k = 0; k < tableSize; k++) {
+                        long data = (long) ClusterCache.LONG.get(table, k * 8) & OFFSET_MASK;
+                        if (data != 0) reference(data, cs, "bitmap data");
+                    }
+                } else if (tableSize > 0) {
+                    corruptions++;
+                    messages.add("ERROR bitmap table at 0x" + Long.toHexString(tableOffset) + " lies outside the file");
+                }
+                p += (24 + extra + nameSize + 7) & ~7;
+            }
         }
     }
 

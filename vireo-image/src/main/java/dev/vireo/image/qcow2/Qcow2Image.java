@@ -67,7 +67,7 @@ public final class Qcow2Image implements DiskImage {
         this.clusterBuffer = new byte[clusterSize];
         this.compressedIn = new byte[clusterSize * 2 + 512];
         this.compressedOut = new byte[clusterSize];
-        this.l2Cache = new ClusterCache(channel, clusterSize, 32);
+        this.l2Cache = new ClusterCache(channel, clusterSize, Math.max(4, Math.min(256, (4 << 20) / clusterSize))); // ~4 MiB of L2 tables
         this.knownFileSize = channel.size();
         this.refcounts = new Refcounts(channel, header, name, unsafe);
         this.l1 = readL1(header.l1TableOffset, header.l1Size);
@@ -86,19 +86,43 @@ public final class Qcow2Image implements DiskImage {
 
     /** Opens over a channel the caller made (tests inject faults this way); the image owns it afterwards. */
     static Qcow2Image open(Path path, OpenOptions options, int depth, FileChannel ch) throws IOException {
+        return open(path, options, depth, ch, false);
+    }
+
+    /**
+     * Opens writable for {@code check -r}, even when the image is marked dirty or corrupt;
+     * {@link #markClean()} clears those bits once the repair has succeeded.
+     */
+    public static Qcow2Image openForRepair(Path path) throws IOException {
+        if (!Files.exists(path)) throw new ImageException("image '" + path + "' does not exist; check the path");
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return open(path, OpenOptions.of(ImageFormat.QCOW2, false), 0, ch, true);
+    }
+
+    /** Clears the dirty and corrupt bits after a successful repair. */
+    public void markClean() throws IOException {
+        writer();
+        long bits = header.incompatible & ~(Qcow2Header.INCOMPAT_DIRTY | Qcow2Header.INCOMPAT_CORRUPT);
+        if (bits == header.incompatible || header.version < 3) return;
+        refcounts.sync();
+        refcounts.writeLong(72, bits);
+        refcounts.sync();
+        header.incompatible = bits;
+    }
+
+    private static Qcow2Image open(Path path, OpenOptions options, int depth, FileChannel ch, boolean repair) throws IOException {
         try {
             Qcow2Header h = Qcow2Header.read(ch, path.toString());
             long unknown = h.incompatible & ~Qcow2Header.INCOMPAT_KNOWN;
             if (unknown != 0) throw new ImageException("'" + path + "' uses unsupported feature '"
                     + h.incompatibleName(Long.numberOfTrailingZeros(unknown)) + "'; convert it with a newer qemu-img to compat=1.1 without it");
-            if (!options.readOnly() && (h.incompatible & Qcow2Header.INCOMPAT_CORRUPT) != 0)
+            if (!options.readOnly() && !repair && (h.incompatible & Qcow2Header.INCOMPAT_CORRUPT) != 0)
                 throw new ImageException("'" + path + "' is marked corrupt; run 'vireo img check -r all' before writing to it");
-            if (!options.readOnly() && (h.incompatible & Qcow2Header.INCOMPAT_DIRTY) != 0)
+            if (!options.readOnly() && !repair && (h.incompatible & Qcow2Header.INCOMPAT_DIRTY) != 0)
                 throw new ImageException("'" + path + "' was not closed cleanly (dirty, lazy refcounts); run 'vireo img check -r all' first");
             Qcow2Image img = new Qcow2Image(path, ch, h, options.readOnly(), options.unsafeCache());
             try {
                 img.openBacking(depth);
-                if (!options.readOnly() && h.autoclear != 0) img.clearAutoclear();
                 return img;
             } catch (IOException | RuntimeException e) {
                 img.close();
@@ -132,7 +156,13 @@ public final class Qcow2Image implements DiskImage {
         return dir == null ? b : dir.resolve(b).normalize();
     }
 
-    private void clearAutoclear() throws IOException {
+    /**
+     * Before the first change to guest-visible content: autoclear features (persistent
+     * bitmaps) we do not maintain are declared stale, as qcow2.txt requires of writers that
+     * do not understand them. Metadata-only work (check -r) keeps them.
+     */
+    void clearAutoclear() throws IOException {
+        if (header.autoclear == 0) return;
         header.autoclear = 0;
         refcounts.writeLong(88, 0);
         refcounts.sync();
@@ -311,33 +341,40 @@ public final class Qcow2Image implements DiskImage {
         return writer;
     }
 
+    /** The writer, after marking autoclear features stale: for changes to guest content. */
+    Qcow2Writer contentWriter() throws IOException {
+        Qcow2Writer w = writer();
+        clearAutoclear();
+        return w;
+    }
+
     @Override
     public void write(long position, byte[] buffer, int offset, int length) throws IOException {
         checkRange(position, length);
-        writer().write(position, buffer, offset, length);
+        contentWriter().write(position, buffer, offset, length);
     }
 
     @Override
     public void discard(long position, long length) throws IOException {
         checkRange(position, length);
-        writer().zero(position, length, true, true);
+        contentWriter().zero(position, length, true, true);
     }
 
     @Override
     public void writeZeroes(long position, long length, boolean mayUnmap) throws IOException {
         checkRange(position, length);
-        writer().zero(position, length, mayUnmap, false);
+        contentWriter().zero(position, length, mayUnmap, false);
     }
 
     /** Writes a whole guest cluster compressed (convert -c); falls back to a normal write if it does not shrink. */
     public void writeCompressed(long position, byte[] cluster) throws IOException {
         checkRange(position, clusterSize);
-        writer().writeCompressed(position, cluster, compression);
+        contentWriter().writeCompressed(position, cluster, compression);
     }
 
     /** Grows the virtual size (qcow2 cannot shrink here). */
     public void resize(long newSize) throws IOException {
-        writer().resize(newSize);
+        contentWriter().resize(newSize);
     }
 
     @Override
@@ -393,7 +430,7 @@ public final class Qcow2Image implements DiskImage {
 
     /** Drops every mapping of the active layer (after a commit): all guest clusters read from the backing file again. */
     public void makeEmpty() throws IOException {
-        writer();
+        contentWriter();
         flush();
         long[] old = l1.clone();
         Arrays.fill(l1, 0);
@@ -408,7 +445,7 @@ public final class Qcow2Image implements DiskImage {
 
     /** Rewrites the backing file name and format in the header (rebase -u); null removes the backing file. */
     public void setBacking(String file, ImageFormat format) throws IOException {
-        writer();
+        contentWriter();
         header.backingFile = file;
         header.backingFormat = file == null || format == null ? null : format.id();
         ByteBuffer cluster0 = header.encode();
@@ -424,6 +461,7 @@ public final class Qcow2Image implements DiskImage {
     @Override
     public void close() throws IOException {
         try {
+            if (!readOnly && channel.isOpen()) refcounts.releaseReserve();
             if (!readOnly && !unsafe && channel.isOpen()) channel.force(true);
         } finally {
             compression.close();

@@ -81,6 +81,7 @@ public final class Qcow2Snapshots {
         int nextId = 1;
         for (Snapshot s : all) try { nextId = Math.max(nextId, Integer.parseInt(s.id()) + 1); } catch (NumberFormatException ignored) { }
         img.flush();
+        checkRoomForOneMoreReference(img.l1);
         // Clear COPIED before adding references: a crash in between leaves entries that copy
         // on write needlessly (data safe; 'check -r all' restores the flags), never entries
         // that would overwrite clusters the snapshot shares.
@@ -103,10 +104,11 @@ public final class Qcow2Snapshots {
     /** Makes the active layer a copy of {@code nameOrId} (its size included). */
     public void apply(String nameOrId) throws IOException {
         Snapshot s = find(nameOrId);
-        img.writer(); // fails with a clear message when read-only
+        img.contentWriter(); // fails with a clear message when read-only
         Refcounts rc = img.refcounts;
         img.flush();
         long[] snapL1 = img.readL1(s.l1TableOffset(), s.l1Size());
+        checkRoomForOneMoreReference(snapL1);
         updateTree(snapL1, 1);
         rc.sync();
         int clusters = l1Clusters(snapL1.length);
@@ -156,13 +158,36 @@ public final class Qcow2Snapshots {
         while (t.hasRemaining()) img.channel.write(t, offset + t.position());
     }
 
-    /** Adds {@code delta} references to every L2 table and data cluster reachable from {@code l1}. */
-    void updateTree(long[] l1, int delta) throws IOException {
+    /** Fails before anything is written if some cluster of the tree is already at the refcount maximum. */
+    private void checkRoomForOneMoreReference(long[] l1) throws IOException {
         Refcounts rc = img.refcounts;
+        long max = rc.maxRefcount();
         byte[] table = new byte[img.clusterSize];
         for (long e : l1) {
             long l2 = e & OFFSET_MASK;
             if (l2 == 0) continue;
+            boolean full = rc.get(l2 / img.clusterSize) >= max;
+            ClusterCache.readFully(img.channel, table, l2);
+            for (int i = 0; i < img.clusterSize && !full; i += img.entryBytes) {
+                long entry = (long) ClusterCache.LONG.get(table, i);
+                long host = (entry & COMPRESSED) != 0 ? img.compressedRange(entry)[0] : entry & OFFSET_MASK;
+                if (host != 0 && rc.get(host / img.clusterSize) >= max) full = true;
+            }
+            if (full) throw new ImageException("'" + img.name + "' has refcount_bits=" + rc.bits()
+                    + ", too narrow for another snapshot; convert it with 'vireo img convert -O qcow2 -o refcount_bits=16'");
+        }
+    }
+
+    /** Adds {@code delta} references to every L2 table and data cluster reachable from {@code l1}. */
+    void updateTree(long[] l1, int delta) throws IOException {
+        Refcounts rc = img.refcounts;
+        byte[] table = new byte[img.clusterSize];
+        long fileSize = img.fileSize();
+        for (long e : l1) {
+            long l2 = e & OFFSET_MASK;
+            if (l2 == 0) continue;
+            if (l2 + img.clusterSize > fileSize)
+                throw Qcow2Header.corrupt(img.name, "L2 table at 0x" + Long.toHexString(l2) + " lies beyond the end of the file; run 'vireo img check'");
             ClusterCache.readFully(img.channel, table, l2);
             for (int i = 0; i < img.clusterSize; i += img.entryBytes) {
                 long entry = (long) ClusterCache.LONG.get(table, i);
@@ -171,6 +196,8 @@ public final class Qcow2Snapshots {
                     long first = r[0] / img.clusterSize, last = (r[0] + r[1] - 1) / img.clusterSize;
                     rc.add(first, last - first + 1, delta);
                 } else if ((entry & OFFSET_MASK) != 0) {
+                    if ((entry & OFFSET_MASK) >= fileSize)
+                        throw Qcow2Header.corrupt(img.name, "data cluster at 0x" + Long.toHexString(entry & OFFSET_MASK) + " lies beyond the end of the file; run 'vireo img check'");
                     rc.add((entry & OFFSET_MASK) / img.clusterSize, 1, delta);
                 }
             }

@@ -28,7 +28,7 @@ final class Qcow2Writer {
     private final int clusterSize;
     private final byte[] newTable;
     private final byte[] zeros;
-    private long compressedTail, compressedEnd;
+    private long compressedTail, compressedEnd, compressedFrees;
 
     Qcow2Writer(Qcow2Image img) {
         this.img = img;
@@ -209,9 +209,37 @@ final class Qcow2Writer {
             long clusterEnd = Math.min(clusterStart + clusterSize, img.size());
             long n = Math.min(end, clusterStart + clusterSize) - position;
             if (position == clusterStart && position + n >= clusterEnd) zeroCluster(clusterStart, mayUnmap);
+            else if (img.extendedL2) zeroSubclusters(position, (int) n);
             else if (!readsZero(position)) writeInCluster(position, zeros, 0, (int) n);
             position += n;
         }
+    }
+
+    /**
+     * Extended L2: whole subclusters inside the range become "reads as zero" (alloc bit
+     * cleared, zero bit set) without touching data; partial edge subclusters are written with
+     * zeros. A compressed cluster is rewritten instead.
+     */
+    private void zeroSubclusters(long position, int length) throws IOException {
+        int sub = img.subclusterSize;
+        int inCluster = (int) (position & (clusterSize - 1));
+        int first = (inCluster + sub - 1) / sub, end = (inCluster + length) / sub; // whole subclusters [first, end)
+        long clusterStart = position - inCluster;
+        long l2Offset = l2ForWrite(l1Index(position));
+        int at = entryAt(position);
+        long entry = (long) ClusterCache.LONG.get(img.l2Cache.get(l2Offset), at);
+        if ((entry & COMPRESSED) != 0 || first >= end) {
+            writeInCluster(position, zeros, 0, length);
+            return;
+        }
+        long bitmap = (long) ClusterCache.LONG.get(img.l2Cache.get(l2Offset), at + 8);
+        long mask = (end == 32 ? 0xffff_ffffL : (1L << end) - 1) & ~((1L << first) - 1);
+        long updated = (bitmap & ~mask) | (mask << 32);
+        if (updated != bitmap) writeEntry(l2Offset, at, entry, updated);
+        int head = Math.min(length, first * sub - inCluster);
+        if (head > 0) writeInCluster(position, zeros, 0, head);
+        int tail = inCluster + length - end * sub;
+        if (tail > 0) writeInCluster(clusterStart + (long) end * sub, zeros, 0, tail);
     }
 
     private boolean readsZero(long position) throws IOException {
@@ -262,13 +290,17 @@ final class Qcow2Writer {
         int at = entryAt(position);
         long old = (long) ClusterCache.LONG.get(img.l2Cache.get(l2Offset), at);
         long offset;
-        if (compressedTail != 0 && compressedTail + n <= compressedEnd) {
+        // Pack into the current compressed cluster only if nothing was freed since it was
+        // allocated: a freed cluster may have been handed out again for other data.
+        if (compressedTail != 0 && compressedTail + n <= compressedEnd && refcounts.frees() == compressedFrees
+                && refcounts.get(compressedTail / clusterSize) < refcounts.maxRefcount()) {
             offset = compressedTail;
             refcounts.add(offset / clusterSize, 1, 1);
             refcounts.sync();
         } else {
             offset = refcounts.allocate(1);
             compressedEnd = offset + clusterSize;
+            compressedFrees = refcounts.frees();
         }
         compressedTail = (offset + n + 511) & ~511L;
         writeHost(offset, out, 0, n);

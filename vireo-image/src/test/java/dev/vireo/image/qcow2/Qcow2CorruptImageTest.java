@@ -120,6 +120,27 @@ class Qcow2CorruptImageTest {
     }
 
     @Test
+    void writesChecksAndSnapshotsOnGarbledImagesFailOnlyWithImageException() throws Exception {
+        Random r = new Random(2);
+        for (int round = 0; round < 200; round++) {
+            Path p = image();
+            byte[] junk = new byte[1 + r.nextInt(16)];
+            r.nextBytes(junk);
+            poke(p, 4096 + r.nextInt((int) Files.size(p) - 4096), junk); // anywhere past the header
+            try (Qcow2Image img = Qcow2Image.openForRepair(p)) {
+                new Qcow2Checker(img).check(Qcow2Checker.Repair.NONE);
+                byte[] data = new byte[10000];
+                img.write(r.nextInt(500000), data, 0, data.length);
+                img.discard(0, 65536);
+                new Qcow2Snapshots(img).create("s");
+                new Qcow2Checker(img).check(Qcow2Checker.Repair.ALL);
+            } catch (ImageException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+    }
+
+    @Test
     void randomGarbageInMetadataNeverEscapesAsAnythingButImageException() throws Exception {
         Random r = new Random(1);
         for (int round = 0; round < 200; round++) {

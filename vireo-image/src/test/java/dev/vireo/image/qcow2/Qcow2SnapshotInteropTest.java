@@ -119,6 +119,22 @@ class Qcow2SnapshotInteropTest {
     }
 
     @Test
+    void checkCountsPersistentBitmapsSoRepairKeepsThem() throws Exception {
+        Path image = dir.resolve("b.qcow2");
+        QemuTool.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "8M");
+        QemuTool.io(image, "write -P 1 0 1M");
+        QemuTool.ok("qemu-img", "bitmap", "--add", image.toString(), "b0");
+        QemuTool.ok("qemu-img", "bitmap", "--add", "-g", "512k", image.toString(), "b1");
+        QemuTool.io(image, "write -P 2 2M 1M"); // sets bits: qemu stores bitmap data clusters on close
+        try (Qcow2Image img = Qcow2Image.openForRepair(image)) {
+            CheckResult r = new Qcow2Checker(img).check(Qcow2Checker.Repair.NONE);
+            assertThat(r.messages()).isEmpty();
+        }
+        assertThat(QemuTool.ok("qemu-img", "check", image.toString())).contains("No errors");
+        assertThat(QemuTool.ok("qemu-img", "info", image.toString())).contains("b0", "b1");
+    }
+
+    @Test
     void checkAgreesWithQemuOnQemuWrittenImages() throws Exception {
         Path image = dir.resolve("ok.qcow2");
         QemuTool.ok("qemu-img", "create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", image.toString(), "8M");

@@ -1,9 +1,15 @@
 package dev.vireo.riscv.cpu;
 
+import dev.vireo.machine.memory.GuestMemory;
+
+import java.lang.foreign.MemorySegment;
+
 /**
  * The pre-decoded instructions of one 4 KiB page of guest RAM, one slot per 16-bit parcel
- * (RVC allows instructions at every even address). Slots are decoded lazily; code 0 means
- * "not decoded yet". See {@link Op} for the slot format.
+ * (RVC allows instructions at every even address). Slots are decoded lazily, from a snapshot of
+ * the page taken when the page was created, so the decoded slots always agree with the snapshot;
+ * FENCE.I then only has to compare the snapshot with memory ({@link CodeCache#verify}). Code 0
+ * means "not decoded yet". See {@link Op} for the slot format.
  */
 final class DecodedPage {
     static final int SLOTS = 2048;
@@ -12,8 +18,19 @@ final class DecodedPage {
     final long ramOffset;
     final int[] code = new int[SLOTS];
     final int[] imm = new int[SLOTS];
+    /** The page's bytes when it was created. */
+    final MemorySegment snapshot;
+    /** The {@link CodeCache} epoch at which the snapshot was last known to match memory. */
+    int epoch;
 
-    DecodedPage(long ramOffset) {
+    DecodedPage(long ramOffset, MemorySegment ram, int epoch) {
         this.ramOffset = ramOffset;
+        this.snapshot = MemorySegment.ofArray(new byte[4096]);
+        MemorySegment.copy(ram, ramOffset, snapshot, 0, 4096);
+        this.epoch = epoch;
     }
+
+    int parcel(int offset) { return snapshot.get(GuestMemory.SHORT, offset) & 0xFFFF; }
+
+    int word(int offset) { return snapshot.get(GuestMemory.INT, offset); }
 }

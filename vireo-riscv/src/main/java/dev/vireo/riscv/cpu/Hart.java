@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * takes pending interrupts (privileged §3.1.9 priority MEI, MSI, MTI, SEI, SSI, STI), parks the
  * thread while the hart waits in WFI, and honours {@link #requestStop()}.
  *
- * <p>Set the system property {@code vireo.riscv.trace=traps} to log every trap on stderr.
+ * <p>Set the system property {@code vireo.riscv.trace=traps} to log every trap on stderr, or
+ * {@code vireo.riscv.trace=stats} for instruction and code-cache counts when the hart stops.
  *
  * <p>API CONTRACT shared by the CPU and the platform (do not change a signature without
  * changing both sides).
@@ -26,6 +27,7 @@ public final class Hart implements Runnable {
     public static final int SSIP = 1, MSIP = 3, STIP = 5, MTIP = 7, SEIP = 9, MEIP = 11;
     private static final int BATCH = 4096;
     private static final boolean TRACE_TRAPS = "traps".equals(System.getProperty("vireo.riscv.trace"));
+    private static final boolean TRACE_STATS = "stats".equals(System.getProperty("vireo.riscv.trace"));
     private static final int[] PRIORITY = {MEIP, MSIP, MTIP, SEIP, SSIP, STIP};
 
     private final int hartId;
@@ -204,6 +206,7 @@ public final class Hart implements Runnable {
 
     /** Asks the run loop to return soon (within a few thousand instructions); wakes a WFI. */
     public void requestStop() {
+        if (TRACE_STATS) System.err.printf("hart %d: %d instructions; %s%n", hartId, instret, mmu.code.statistics());
         stopRequested = true;
         wake();
     }

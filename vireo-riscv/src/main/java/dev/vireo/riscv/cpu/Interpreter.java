@@ -1,9 +1,5 @@
 package dev.vireo.riscv.cpu;
 
-import dev.vireo.machine.memory.GuestMemory;
-
-import java.lang.foreign.MemorySegment;
-
 import static dev.vireo.riscv.cpu.Op.*;
 
 /**
@@ -19,7 +15,6 @@ final class Interpreter {
     private final long[] x;
     private final Mmu mmu;
     private final SystemOps system;
-    private final MemorySegment seg;
     /** Instructions executed so far in the current batch (read by counter CSRs). */
     int executed;
 
@@ -28,7 +23,6 @@ final class Interpreter {
         this.x = hart.x;
         this.mmu = hart.mmu;
         this.system = system;
-        this.seg = mmu.seg;
     }
 
     /** Runs at most {@code budget} instructions from hart.pc; returns how many retired or trapped. */
@@ -134,8 +128,7 @@ final class Interpreter {
 
     /** Decodes the slot at {@code idx} of {@code page} (whose instruction is at {@code pc}). */
     private int decodeSlot(DecodedPage page, int idx, long pc) {
-        long off = page.ramOffset + idx * 2L;
-        int low = seg.get(GuestMemory.SHORT, off) & 0xFFFF;
+        int low = page.parcel(idx * 2);
         if ((low & 3) != 3) {
             CompressedDecoder.decode(low, page.code, page.imm, idx);
             return page.code[idx];
@@ -148,7 +141,7 @@ final class Interpreter {
             page.code[idx] = 0;
             return w;
         }
-        Decoder.decode(seg.get(GuestMemory.INT, off), page.code, page.imm, idx);
+        Decoder.decode(page.word(idx * 2), page.code, page.imm, idx);
         return page.code[idx];
     }
 }

@@ -46,7 +46,7 @@ final class Mmu {
         this.ramBase = ram.base();
         this.ramSize = ram.size();
         this.bus = bus;
-        this.code = new CodeCache(ramSize, this);
+        this.code = new CodeCache(ramSize, seg, this);
         flush();
     }
 

@@ -44,7 +44,7 @@ final class SystemOps {
         hart.pc = next;
         switch (w & 0xFF) {
             case FENCE -> VarHandle.fullFence();
-            case FENCE_I -> { VarHandle.fullFence(); mmu.code.invalidateAll(); }
+            case FENCE_I -> { VarHandle.fullFence(); mmu.code.fence(); }
             case ECALL -> throw trap.set(Trap.ECALL_U + priv, 0);
             case EBREAK -> throw trap.set(Trap.BREAKPOINT, pc);
             case MRET -> {

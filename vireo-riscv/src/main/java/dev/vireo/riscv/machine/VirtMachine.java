@@ -2,6 +2,7 @@ package dev.vireo.riscv.machine;
 
 import dev.vireo.machine.bus.MmioBus;
 import dev.vireo.machine.bus.MmioDevice;
+import dev.vireo.machine.bus.MmioDeviceFactory;
 import dev.vireo.machine.bus.RomDevice;
 import dev.vireo.machine.irq.InterruptLine;
 import dev.vireo.machine.lifecycle.Machine;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -51,8 +51,8 @@ public final class VirtMachine implements Machine {
     private final AtomicReference<StopReason> stopReason = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
-    /** Slot devices with threads or host resources (virtio I/O threads), closed after the harts stop. */
-    private final List<AutoCloseable> slotDevices = new ArrayList<>();
+    /** Attached devices, closed with the machine when they hold resources (I/O threads, files). */
+    private final List<MmioDevice> devices = new ArrayList<>();
     private boolean started, closed;
 
     private VirtMachine(Builder b) {
@@ -92,15 +92,15 @@ public final class VirtMachine implements Machine {
             bus.register(VirtMemoryMap.PLIC, Plic.WINDOW_SIZE, plic);
             bus.register(VirtMemoryMap.UART, VirtMemoryMap.UART_SIZE, uart);
             for (int slot = 0; slot < b.virtio.size(); slot++) {
-                MmioDevice device = b.virtio.get(slot).apply(ram, plic.source(VirtMemoryMap.VIRTIO_IRQ_FIRST + slot));
-                if (device instanceof AutoCloseable closeable) slotDevices.add(closeable);
+                MmioDevice device = b.virtio.get(slot).create(ram, plic.source(VirtMemoryMap.VIRTIO_IRQ_FIRST + slot));
+                devices.add(device);
                 bus.register(VirtMemoryMap.virtioSlot(slot), VirtMemoryMap.VIRTIO_STRIDE, device);
             }
             // Every hart starts in the firmware (or the bare-metal entry) as QEMU's reset
             // vector leaves it: a0 = hartid, a1 = device tree, a2 = fw_dynamic info.
             for (Hart hart : harts) hart.reset(plan.entry(), hart.hartId(), plan.fdtAddress(), VirtMemoryMap.ROM);
         } catch (RuntimeException e) {
-            closeSlotDevices();
+            closeDevices();
             ram.close();
             throw e;
         }
@@ -189,23 +189,22 @@ public final class VirtMachine implements Machine {
             Thread.currentThread().interrupt();
             joined = false;
         }
-        // Device I/O threads stop before RAM goes away: they write used rings into it.
-        closeSlotDevices();
+        closeDevices();
         // SAFETY: RAM is unmapped only when no hart thread can still touch it; a hart that
         // would not stop keeps the mapping alive (a leak, never a host crash).
         if (joined) ram.close();
     }
 
-    private void closeSlotDevices() {
-        for (AutoCloseable device : slotDevices) {
-            try {
-                device.close();
-            } catch (Exception e) {
-                System.getLogger(VirtMachine.class.getName()).log(System.Logger.Level.WARNING,
-                        "closing a virtio-mmio device failed: {0}", e.toString());
+    private void closeDevices() {
+        for (MmioDevice device : devices) {
+            if (device instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // Closing is best effort; the machine is going away either way.
+                }
             }
         }
-        slotDevices.clear();
     }
 
     private static dev.vireo.riscv.platform.aclint.AclintHart aclintView(Hart hart) {
@@ -221,7 +220,7 @@ public final class VirtMachine implements Machine {
     public static final class Builder {
         private final VirtConfig config;
         private SerialOutput serialOutput = SerialOutput.DISCARD;
-        private final List<BiFunction<GuestMemory, InterruptLine, MmioDevice>> virtio = new ArrayList<>();
+        private final List<MmioDeviceFactory> virtio = new ArrayList<>();
 
         private Builder(VirtConfig config) {
             this.config = config;
@@ -239,16 +238,11 @@ public final class VirtMachine implements Machine {
          * built machine (again after a reboot).
          */
         public Builder addVirtioMmio(Function<InterruptLine, MmioDevice> device) {
-            return addVirtioMmio((ram, line) -> device.apply(line));
+            return addVirtioMmio((memory, interrupt) -> device.apply(interrupt));
         }
 
-        /**
-         * As {@link #addVirtioMmio(Function)}, for devices that reach guest RAM (virtio queues):
-         * the factory also receives the machine's RAM. A device that is {@link AutoCloseable}
-         * is closed when the machine closes, after the harts have stopped and before RAM is
-         * unmapped.
-         */
-        public Builder addVirtioMmio(BiFunction<GuestMemory, InterruptLine, MmioDevice> device) {
+        /** As {@link #addVirtioMmio(Function)}, for devices that also need guest RAM (virtqueues live there). */
+        public Builder addVirtioMmio(MmioDeviceFactory device) {
             if (virtio.size() == VirtMemoryMap.VIRTIO_SLOTS) {
                 throw new MachineException("at most " + VirtMemoryMap.VIRTIO_SLOTS + " virtio devices fit the virt machine");
             }

@@ -34,6 +34,43 @@ class CodeCoherenceAndPmpTest {
     }
 
     @Test
+    void fenceIMakesAnotherHartsCodePatchVisible() {
+        try (var m = new TestMachine(2).run("""
+                li s1, 0x80300000     # flags: +0 hart 0 ran the old code, +8 hart 1 patched it
+                csrr t0, mhartid
+                bnez t0, patcher
+                jal site_caller
+                mv s2, a0
+                li t1, 1
+                sd t1, 0(s1)
+                1: ld t2, 8(s1)
+                beqz t2, 1b
+                fence.i
+                jal site_caller
+                halt
+                patcher:
+                  ld t2, 0(s1)
+                  beqz t2, patcher
+                  la t1, site
+                  li t2, 0x02a00513     # addi a0, zero, 42
+                  sw t2, 0(t1)
+                  fence
+                  li t2, 1
+                  sd t2, 8(s1)
+                2: j 2b
+                site_caller:
+                .option push
+                .option norvc
+                site: addi a0, zero, 1
+                .option pop
+                  ret
+                """)) {
+            assertThat(m.reg("s2")).isEqualTo(1);
+            assertThat(m.reg("a0")).isEqualTo(42);
+        }
+    }
+
+    @Test
     void storeToTheCurrentlyExecutingPageIsSeenByTheNextInstruction() {
         try (var m = new TestMachine().run("""
                 la t1, next
