@@ -61,9 +61,7 @@ public final class ConsoleHub implements AutoCloseable {
             while (!closed) {
                 try {
                     SocketChannel channel = server.accept();
-                    Client client = new Client(channel);
-                    clients.add(client);
-                    client.start();
+                    new Client(channel).start();
                 } catch (IOException e) {
                     if (!closed) System.err.println("vmm: console accept failed: " + e.getMessage());
                     return;
@@ -79,7 +77,7 @@ public final class ConsoleHub implements AutoCloseable {
         for (Client c : clients) c.draining = true;
         for (Client c : clients) {
             try {
-                if (c.writer != null) c.writer.join(1000);
+                c.writer.join(1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -91,39 +89,49 @@ public final class ConsoleHub implements AutoCloseable {
         final SocketChannel channel;
         final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(1024);
         volatile boolean draining;
-        Thread writer;
+        final Thread reader, writer;
 
-        Client(SocketChannel channel) { this.channel = channel; }
+        Client(SocketChannel channel) {
+            this.channel = channel;
+            this.reader = Thread.ofPlatform().daemon().name("vmm-console-in").unstarted(this::read);
+            this.writer = Thread.ofPlatform().daemon().name("vmm-console-out").unstarted(this::write);
+        }
 
+        /** The writer runs before the client is visible to the hub, and the reader after: no output is lost. */
         void start() {
-            Thread.ofPlatform().daemon().name("vmm-console-in").start(() -> {
-                byte[] buffer = new byte[4096];
-                try (InputStream in = ChannelStreams.input(channel)) {
-                    int n;
-                    while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
-                        if (n > 0) input.accept(buffer, 0, n);
-                    }
-                } catch (IOException ignored) {
-                    // the client went away
-                } finally {
-                    close();
+            writer.start();
+            clients.add(this);
+            reader.start();
+        }
+
+        private void read() {
+            byte[] buffer = new byte[4096];
+            try (InputStream in = ChannelStreams.input(channel)) {
+                int n;
+                while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+                    if (n > 0) input.accept(buffer, 0, n);
                 }
-            });
-            writer = Thread.ofPlatform().daemon().name("vmm-console-out").start(() -> {
-                OutputStream out = ChannelStreams.output(channel);
-                try {
-                    while (channel.isOpen()) {
-                        boolean last = draining; // read before polling: output queued before close() is still sent
-                        byte[] chunk = queue.poll(last ? 0 : 50, java.util.concurrent.TimeUnit.MILLISECONDS);
-                        if (chunk != null) out.write(chunk);
-                        else if (last) return;
-                    }
-                } catch (IOException | InterruptedException ignored) {
-                    // the client went away
-                } finally {
-                    close();
+            } catch (IOException ignored) {
+                // the client went away
+            } finally {
+                close();
+            }
+        }
+
+        private void write() {
+            OutputStream out = ChannelStreams.output(channel);
+            try {
+                while (channel.isOpen()) {
+                    boolean last = draining; // read before polling: output queued before close() is still sent
+                    byte[] chunk = queue.poll(last ? 0 : 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    if (chunk != null) out.write(chunk);
+                    else if (last) return;
                 }
-            });
+            } catch (IOException | InterruptedException ignored) {
+                // the client went away
+            } finally {
+                close();
+            }
         }
 
         void close() {
