@@ -22,6 +22,13 @@ import java.util.Properties;
                 GuestCommand.class,
                 RunCommand.class,
                 DemoCommand.class,
+                DaemonCommand.class,
+                dev.vireo.cli.vm.VmCommand.class,
+                dev.vireo.cli.disk.DiskCommand.class,
+                dev.vireo.cli.template.TemplateCommand.class,
+                dev.vireo.cli.snapshot.SnapshotCommand.class,
+                VmmCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class,
                 dev.vireo.cli.img.ImgCommand.class,
                 HostCommand.class,
         })

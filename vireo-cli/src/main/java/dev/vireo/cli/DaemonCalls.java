@@ -1,0 +1,45 @@
+package dev.vireo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vireo.daemon.VireoHome;
+import dev.vireo.daemon.client.DaemonClient;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How CLI commands talk to the daemon: over VIREO_HOME's Unix socket; a 4xx/5xx answer
+ * becomes a one-line {@link VireoCliException} carrying the daemon's message.
+ */
+public final class DaemonCalls {
+    private DaemonCalls() {}
+
+    public static DaemonClient client() { return new DaemonClient(VireoHome.resolve()); }
+
+    public static JsonNode call(String method, String path, Object body) {
+        try {
+            DaemonClient.Response response = client().call(method, path, body);
+            if (response.status() >= 400) throw new VireoCliException(response.error());
+            return response.json();
+        } catch (DaemonClient.Unavailable e) {
+            throw new VireoCliException(e.getMessage());
+        } catch (IOException e) {
+            throw new VireoCliException("talking to the daemon failed: " + e.getMessage() + "; check that 'vireo daemon' is running", e);
+        }
+    }
+
+    /** A path segment, percent-encoded (the daemon validates names; this keeps the request line intact). */
+    public static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Pretty JSON for {@code --output json}. */
+    public static void printJson(JsonNode node) {
+        try {
+            System.out.println(dev.vireo.daemon.api.Json.MAPPER.writeValueAsString(node));
+        } catch (IOException e) {
+            throw new VireoCliException("cannot print JSON: " + e.getMessage(), e);
+        }
+    }
+}

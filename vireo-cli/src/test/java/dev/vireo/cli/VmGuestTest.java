@@ -1,0 +1,162 @@
+package dev.vireo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vireo.cli.guest.DefaultGuest;
+import dev.vireo.daemon.client.DaemonClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+
+import static dev.vireo.cli.CliTest.vireo;
+import static dev.vireo.cli.DaemonApiTest.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The default guest (OpenSBI, Debian's kernel, busybox) booted by the daemon in a real
+ * {@code vireo vmm} process running the {@code virt} machine, driven through the CLI.
+ */
+@Tag("guest")
+class VmGuestTest {
+    static final long BOOT_TIMEOUT_NANOS = 6 * 60 * 1_000_000_000L;
+
+    @TempDir Path dir;
+    DaemonFixture fixture;
+
+    @BeforeEach
+    void startDaemon() throws Exception {
+        try {
+            DefaultGuest.locate();
+        } catch (VireoCliException e) {
+            Assumptions.abort("default guest not prepared: " + e.getMessage());
+        }
+        fixture = new DaemonFixture(dir, 1.0, null, 4_000_000, DaemonCommand.vmmCommand());
+    }
+
+    @AfterEach
+    void stopDaemon() throws Exception {
+        if (fixture != null) fixture.close();
+    }
+
+    JsonNode info(String vm) throws Exception { return new DaemonClient(fixture.home).call("GET", "/api/vms/" + vm, null).json(); }
+
+    JsonNode awaitState(String vm, String state) throws Exception {
+        long deadline = System.nanoTime() + BOOT_TIMEOUT_NANOS;
+        JsonNode info = info(vm);
+        while (!info.path("state").asText().equals(state) && !info.path("state").asText().equals("crashed")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            info = info(vm);
+        }
+        assertThat(info.path("state").asText()).as("%s; console: %s", info, tail(vm)).isEqualTo(state);
+        return info;
+    }
+
+    String tail(String vm) throws Exception {
+        Path log = fixture.home.consoleLog(vm);
+        if (!Files.exists(log)) return "(no console log)";
+        String text = Files.readString(log);
+        return text.substring(Math.max(0, text.length() - 2000));
+    }
+
+    @Test
+    void aGuestCommandRunsAndPoweroffMakesTheVmStopped() throws Exception {
+        String command = Base64.getEncoder().encodeToString("echo DAEMON-GUEST-$((6*7))".getBytes(StandardCharsets.UTF_8));
+        ok(vireo("vm", "create", "once", "--memory", "256M", "--append", "vireo.exec=" + command));
+        ok(vireo("vm", "start", "once"));
+        assertThat(info("once").path("stats").path("machine").path("machine").asText()).isEqualTo("virt");
+        JsonNode stopped = awaitState("once", "stopped");
+        assertThat(stopped.path("reason").asText()).isEqualTo("guest powered off");
+        assertThat(ok(vireo("vm", "log", "once")).out()).contains("Linux version").contains("DAEMON-GUEST-42");
+    }
+
+    @Test
+    void aShellOnTheConsoleAnswersAndPoweroffStopsTheVm() throws Exception {
+        ok(vireo("vm", "create", "shell", "--memory", "256M"));
+        ok(vireo("vm", "start", "shell"));
+        try (DaemonClient.Stream console = new DaemonClient(fixture.home).open("POST", "/api/vms/shell/console", null,
+                Map.of("Connection", "Upgrade", "Upgrade", "vireo-console"))) {
+            assertThat(console.status()).isEqualTo(101);
+            ByteArrayOutputStream seen = new ByteArrayOutputStream();
+            Thread reader = Thread.ofPlatform().daemon().start(() -> copy(console.in(), seen));
+            long deadline = System.nanoTime() + BOOT_TIMEOUT_NANOS;
+            while (!Files.readString(fixture.home.consoleLog("shell")).contains("vireo:") && System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                console.out().write("\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            console.out().write("echo CONSOLE-$((6*7))\n".getBytes(StandardCharsets.US_ASCII));
+            while (!seen.toString(StandardCharsets.UTF_8).contains("CONSOLE-42") && System.nanoTime() < deadline) Thread.sleep(200);
+            assertThat(seen.toString(StandardCharsets.UTF_8)).as(tail("shell")).contains("CONSOLE-42");
+            console.out().write("poweroff -f\n".getBytes(StandardCharsets.US_ASCII));
+            reader.join(60_000);
+        }
+        assertThat(awaitState("shell", "stopped").path("reason").asText()).isEqualTo("guest powered off");
+        assertThat(vireo("vm", "pause", "shell").err()).contains("is stopped");
+    }
+
+    @Test
+    void killingTheVmmOfABootingGuestMarksItCrashed() throws Exception {
+        ok(vireo("vm", "create", "victim", "--memory", "256M"));
+        ok(vireo("vm", "start", "victim"));
+        long pid = info("victim").path("pid").asLong();
+        assertThat(new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor()).isZero();
+        assertThat(awaitState("victim", "crashed").path("reason").asText()).contains("killed by signal 9");
+    }
+
+    @Test
+    void aLinkedCloneFromATemplateBootsWritesItsDiskAndASnapshotRevertsIt() throws Exception {
+        ok(vireo("disk", "create", "golden", "4M", "--format", "qcow2"));
+        try (var image = dev.vireo.image.DiskImages.open(fixture.home.disks().resolve("golden"), dev.vireo.image.OpenOptions.probe(false))) {
+            byte[] sector = java.util.Arrays.copyOf("TEMPLATE-DATA\n".getBytes(StandardCharsets.US_ASCII), 512);
+            image.write(0, sector, 0, 512);
+            image.flush();
+        }
+        String command = Base64.getEncoder().encodeToString(
+                "echo READ-$(head -c 13 /dev/vda); echo CLONE-WROTE > /dev/vda; sync".getBytes(StandardCharsets.UTF_8));
+        ok(vireo("vm", "create", "golden", "--memory", "256M", "--disk", "golden", "--append", "vireo.exec=" + command));
+        ok(vireo("template", "create", "golden", "--name", "base"));
+        Path base = fixture.home.disks().resolve("golden");
+        byte[] before = Files.readAllBytes(base);
+        ok(vireo("vm", "create", "clone", "--from-template", "base"));
+        ok(vireo("snapshot", "create", "clone", "pristine"));
+        ok(vireo("vm", "start", "clone"));
+        assertThat(awaitState("clone", "stopped").path("reason").asText()).isEqualTo("guest powered off");
+        assertThat(ok(vireo("vm", "log", "clone")).out()).contains("READ-TEMPLATE-DATA").contains("vireo-exec-status: 0");
+        assertThat(firstSector("clone-disk0")).startsWith("CLONE-WROTE");
+        assertThat(Files.readAllBytes(base)).isEqualTo(before);
+        ok(vireo("snapshot", "revert", "clone", "pristine"));
+        assertThat(firstSector("clone-disk0")).startsWith("TEMPLATE-DATA");
+    }
+
+    String firstSector(String disk) throws Exception {
+        try (var image = dev.vireo.image.DiskImages.open(fixture.home.disks().resolve(disk), dev.vireo.image.OpenOptions.probe(true))) {
+            byte[] sector = new byte[512];
+            image.read(0, sector, 0, 512);
+            return new String(sector, StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        byte[] buffer = new byte[4096];
+        try {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                synchronized (out) {
+                    out.write(buffer, 0, n);
+                }
+            }
+        } catch (java.io.IOException ignored) {
+            // the console closed
+        }
+    }
+}
