@@ -22,6 +22,8 @@ final class DecodedPage {
     final MemorySegment snapshot;
     /** The {@link CodeCache} epoch at which the snapshot was last known to match memory. */
     int epoch;
+    /** Set when a store dropped the page from the cache. */
+    boolean dropped;
 
     DecodedPage(long ramOffset, MemorySegment ram, int epoch) {
         this.ramOffset = ramOffset;

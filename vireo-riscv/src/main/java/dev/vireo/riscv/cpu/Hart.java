@@ -206,7 +206,13 @@ public final class Hart implements Runnable {
 
     /** Asks the run loop to return soon (within a few thousand instructions); wakes a WFI. */
     public void requestStop() {
-        if (TRACE_STATS) System.err.printf("hart %d: %d instructions; %s%n", hartId, instret, mmu.code.statistics());
+        if (TRACE_STATS) System.err.printf("hart %d: %d instructions, %d system operations, %d traps; %s%n",
+                hartId, instret, interpreter.systemOps, interpreter.traps, mmu.code.statistics());
+        if (Interpreter.PROFILE) {
+            for (int op = 0; op < 256; op++) {
+                if (interpreter.opCount[op] > 0) System.err.printf("op %d: %d calls, %.1f ms%n", op, interpreter.opCount[op], interpreter.opNanos[op] / 1e6);
+            }
+        }
         stopRequested = true;
         wake();
     }

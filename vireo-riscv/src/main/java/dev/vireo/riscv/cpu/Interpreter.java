@@ -17,6 +17,10 @@ final class Interpreter {
     private final SystemOps system;
     /** Instructions executed so far in the current batch (read by counter CSRs). */
     int executed;
+    /** Counters for {@code -Dvireo.riscv.trace=stats}. */
+    long systemOps, traps;
+    static final boolean PROFILE = Boolean.getBoolean("vireo.riscv.profile");
+    final long[] opNanos = new long[256], opCount = new long[256];
 
     Interpreter(Hart hart, SystemOps system) {
         this.hart = hart;
@@ -106,8 +110,16 @@ final class Interpreter {
                                 x[rd] = Alu.compute(op, x[rs1], op >= FIRST_RI ? im : x[rs2]);
                             } else {
                                 executed = n;
+                                systemOps++;
                                 hart.pc = pc;
-                                if (system.execute(w, im, pc, next)) limit = n;
+                                if (PROFILE) {
+                                    long t0 = System.nanoTime();
+                                    if (system.execute(w, im, pc, next)) limit = n;
+                                    opNanos[w & 0xFF] += System.nanoTime() - t0;
+                                    opCount[w & 0xFF]++;
+                                } else if (system.execute(w, im, pc, next)) {
+                                    limit = n;
+                                }
                                 next = hart.pc;
                                 curPage = -1;
                             }
@@ -116,6 +128,7 @@ final class Interpreter {
                     pc = next;
                 }
             } catch (Trap t) {
+                traps++;
                 n++; // a trap counts toward the budget, so a trap loop still returns to the outer loop
                 hart.enterTrap(t.cause, t.tval, pc);
                 pc = hart.pc;

@@ -28,6 +28,8 @@ final class Mmu {
     final long[] rTag = new long[TLB_SIZE], rAdd = new long[TLB_SIZE];
     final long[] wTag = new long[TLB_SIZE], wAdd = new long[TLB_SIZE];
     final long[] xTag = new long[TLB_SIZE], xAdd = new long[TLB_SIZE];
+    /** The decoded page of each fetch TLB entry (checked against the code cache's epoch on use). */
+    final DecodedPage[] xPage = new DecodedPage[TLB_SIZE];
     /** Tag bits of the current data and fetch privilege. */
     long ctxData, ctxFetch;
     int dataPriv;
@@ -57,6 +59,8 @@ final class Mmu {
     }
 
     void flushWrite() { Arrays.fill(wTag, -1); }
+
+    void flushFetch() { Arrays.fill(xTag, -1); }
 
     /** Recomputes the effective privileges after a change of privilege, MPRV or MPP. */
     void updateContext() {
@@ -197,16 +201,20 @@ final class Mmu {
     /** The decoded page holding {@code pc}; throws an instruction fault if it cannot be fetched. */
     DecodedPage fetchPage(long pc) {
         int i = (int) (pc >>> 12) & MASK;
-        long tag = (pc >>> 12) | ctxFetch;
-        if (xTag[i] != tag) {
-            long off = fetchOffset(pc);
-            if (cacheable) {
-                xTag[i] = tag;
-                xAdd[i] = off & ~0xFFFL;
-            }
-            return code.page((int) (off >>> 12));
+        DecodedPage p = xPage[i];
+        if (xTag[i] == ((pc >>> 12) | ctxFetch) && code.current(p)) return p;
+        return fetchPageSlow(pc, i);
+    }
+
+    private DecodedPage fetchPageSlow(long pc, int i) {
+        long off = fetchOffset(pc);
+        DecodedPage p = code.page((int) (off >>> 12));
+        if (cacheable) {
+            xTag[i] = (pc >>> 12) | ctxFetch;
+            xAdd[i] = off & ~0xFFFL;
+            xPage[i] = p;
         }
-        return code.page((int) (xAdd[i] >>> 12));
+        return p;
     }
 
     /** 16 instruction bits at {@code va} (the second half of an instruction crossing a page). */
@@ -227,12 +235,36 @@ final class Mmu {
      * access fault.
      */
     long translateAtomic(long va, int size, boolean loadReserved) {
-        if ((va & (size - 1)) != 0) throw hart.trap.set(loadReserved ? Trap.LOAD_MISALIGNED : Trap.STORE_MISALIGNED, va);
+        int i = (int) (va >>> 12) & MASK;
+        long tag = (va >>> 12) | ctxData;
+        if ((va & (size - 1)) == 0) {
+            if (loadReserved ? rTag[i] == tag : wTag[i] == tag) return va + (loadReserved ? rAdd[i] : wAdd[i]);
+        } else {
+            throw hart.trap.set(loadReserved ? Trap.LOAD_MISALIGNED : Trap.STORE_MISALIGNED, va);
+        }
         long pa = translate(va, loadReserved ? LOAD : STORE, dataPriv, size);
         long off = pa - ramBase;
         if (off < 0 || off > ramSize - size) throw hart.trap.set(loadReserved ? Trap.LOAD_ACCESS : Trap.STORE_ACCESS, va);
-        if (!loadReserved && code.has((int) (off >>> 12))) code.invalidate((int) (off >>> 12));
+        int page = (int) (off >>> 12);
+        if (!loadReserved && code.has(page)) code.invalidate(page);
+        if (cacheable) {
+            long add = (off & ~0xFFFL) - (va & ~0xFFFL);
+            rTag[i] = tag;
+            rAdd[i] = add;
+            if (!loadReserved) {
+                wTag[i] = tag;
+                wAdd[i] = add;
+            }
+        }
         return off;
+    }
+
+    /** SFENCE.VMA for one virtual address: drops the entries that could map it (any ASID). */
+    void flushPage(long va) {
+        int i = (int) (va >>> 12) & MASK;
+        rTag[i] = -1;
+        wTag[i] = -1;
+        xTag[i] = -1;
     }
 
     /**

@@ -80,7 +80,8 @@ final class SystemOps {
             case SFENCE_VMA -> {
                 if (priv == 0 || (priv == 1 && (csr.mstatus & Csr.TVM) != 0)) throw trap.illegal(im);
                 VarHandle.fullFence();
-                mmu.flush();
+                if (rs1 == 0) mmu.flush();
+                else mmu.flushPage(x[rs1]);
             }
             case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI -> { return csrOp(w & 0xFF, rd, rs1, im, priv); }
             case LR_W, LR_D, SC_W, SC_D, AMO_W, AMO_D -> atomic(w & 0xFF, rd, rs1, rs2, im);
