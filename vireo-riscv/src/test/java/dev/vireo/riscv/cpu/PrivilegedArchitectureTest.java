@@ -220,4 +220,44 @@ class PrivilegedArchitectureTest {
             assertThat(m.reg("s4")).isEqualTo(Long.MIN_VALUE | Hart.STIP);
         }
     }
+
+    @Test
+    void externalInterruptFromThePlicLineWakesWfi() {
+        var m = new TestMachine();
+        m.load(Programs.M_HANDLER + """
+                li t0, 1 << 11
+                csrw mie, t0
+                csrsi mstatus, 8
+                1: wfi
+                j 1b
+                halt
+                """);
+        Thread.ofPlatform().start(() -> {
+            try { Thread.sleep(100); } catch (InterruptedException ignored) { }
+            m.hart().setExternalInterrupt(3, true);
+        });
+        try (m) {
+            m.start();
+            assertThat(m.reg("s8")).isEqualTo(Long.MIN_VALUE | Hart.MEIP);
+            assertThat(m.hart().instret()).as("slept in WFI").isLessThan(100_000);
+        }
+    }
+
+    @Test
+    void hardwarePerformanceCountersReadZeroAndMinstretCounts() {
+        try (var m = run("""
+                csrr a0, hpmcounter3
+                csrr a1, mhpmcounter31
+                csrr a2, mhpmevent3
+                csrr a3, minstret
+                nop
+                nop
+                csrr a4, minstret
+                """)) {
+            assertThat(m.reg("a0")).isZero();
+            assertThat(m.reg("a1")).isZero();
+            assertThat(m.reg("a2")).isZero();
+            assertThat(m.reg("a4") - m.reg("a3")).isEqualTo(3);
+        }
+    }
 }
