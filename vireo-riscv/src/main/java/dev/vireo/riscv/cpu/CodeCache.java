@@ -65,7 +65,7 @@ final class CodeCache {
         if (p != null) {
             invalidated++;
             p.dropped = true;
-            Arrays.fill(p.code, 0);
+            Arrays.fill(p.slots, 0);
             pages[ramPage] = null;
         }
     }

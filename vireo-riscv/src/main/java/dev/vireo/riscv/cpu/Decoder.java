@@ -13,6 +13,13 @@ final class Decoder {
 
     /** Decodes {@code insn} into {@code code[i]} and {@code imm[i]}. */
     static void decode(int insn, int[] code, int[] imm, int i) {
+        long slot = decode(insn);
+        code[i] = (int) slot;
+        imm[i] = (int) (slot >> 32);
+    }
+
+    /** Decodes {@code insn} into a slot: code word in the low 32 bits, immediate in the high 32. */
+    static long decode(int insn) {
         int opcode = insn & 0x7F;
         int rd = (insn >>> 7) & 31, f3 = (insn >>> 12) & 7, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
         int f7 = insn >>> 25;
@@ -67,8 +74,7 @@ final class Decoder {
             default -> w = illegal();
         }
         if ((w & 0xFF) == ILLEGAL) { w = ILLEGAL; value = insn; }
-        code[i] = w;
-        imm[i] = value;
+        return (w & 0xFFFFFFFFL) | (long) value << 32;
     }
 
     private static boolean isShiftImm(int w) {
