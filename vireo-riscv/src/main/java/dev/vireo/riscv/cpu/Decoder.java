@@ -67,7 +67,8 @@ final class Decoder {
             }
             case 0x33 -> { value = 0; int op = op(f3, f7, rs2); w = op == ILLEGAL ? ILLEGAL : word(op, xd(rd), rs1, rs2); }
             case 0x3B -> { value = 0; int op = op32(f3, f7, rs2); w = op == ILLEGAL ? ILLEGAL : word(op, xd(rd), rs1, rs2); }
-            case 0x0F -> w = f3 == 0 ? word(FENCE, 0, 0, 0) : f3 == 1 ? word(FENCE_I, 0, 0, 0) : illegal();
+            case 0x0F -> w = insn == 0x0100000F ? word(PAUSE, 0, 0, 0)
+                    : f3 == 0 ? word(FENCE, 0, 0, 0) : f3 == 1 ? word(FENCE_I, 0, 0, 0) : illegal();
             case 0x73 -> { w = system(insn, f3, f7, rd, rs1, rs2); value = insn; }
             case 0x2F -> { w = atomic(insn, f3, rs2); value = insn; }
             case 0x53, 0x43, 0x47, 0x4B, 0x4F -> { w = word(FPU, 0, 0, 0); value = insn; }

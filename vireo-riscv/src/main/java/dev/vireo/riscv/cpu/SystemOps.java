@@ -44,6 +44,12 @@ final class SystemOps {
         hart.pc = next;
         switch (w & 0xFF) {
             case FENCE -> VarHandle.fullFence();
+            case PAUSE -> {
+                // A spin-wait hint: with more harts than host cores the lock holder may be a
+                // descheduled hart thread, so give the core away instead of spinning on it.
+                VarHandle.fullFence();
+                Thread.yield();
+            }
             case FENCE_I -> { VarHandle.fullFence(); mmu.code.fence(); }
             case ECALL -> throw trap.set(Trap.ECALL_U + priv, 0);
             case EBREAK -> throw trap.set(Trap.BREAKPOINT, pc);
