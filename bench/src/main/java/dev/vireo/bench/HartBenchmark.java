@@ -79,12 +79,18 @@ public class HartBenchmark {
         hart.reset(BASE, 0, 0, 0);
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
+    @TearDown(Level.Iteration)
+    public void iterationDone() {
         // The machine is shared: wall-clock throughput understates the interpreter when other
         // processes hold the cores, so report guest instructions per CPU-second of this thread too.
-        System.out.printf("%n[hart] %d instructions in %.3f s of thread CPU time: %.1f MIPS per CPU-second%n",
+        System.out.printf(" [%d instructions in %.3f s of thread CPU time: %.1f MIPS per CPU-second] ",
                 executed, cpuNanos / 1e9, executed * 1e3 / cpuNanos);
+        executed = 0;
+        cpuNanos = 0;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
         ram.close();
     }
 

@@ -38,6 +38,11 @@ final class CodeCache {
         return p;
     }
 
+    /** True if {@code p} is still this cache's page for its RAM page and known to match memory. */
+    boolean current(DecodedPage p) {
+        return p.epoch == epoch && !p.dropped;
+    }
+
     /** True if {@code p}'s snapshot still matches memory; it then joins the current epoch. */
     private boolean verify(DecodedPage p) {
         verified++;
@@ -59,7 +64,8 @@ final class CodeCache {
         DecodedPage p = pages[ramPage];
         if (p != null) {
             invalidated++;
-            Arrays.fill(p.code, 0);
+            p.dropped = true;
+            Arrays.fill(p.slots, 0);
             pages[ramPage] = null;
         }
     }

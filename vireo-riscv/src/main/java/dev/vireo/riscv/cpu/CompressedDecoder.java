@@ -12,15 +12,17 @@ final class CompressedDecoder {
     private CompressedDecoder() {}
 
     static void decode(int c, int[] code, int[] imm, int i) {
+        long slot = decode(c);
+        code[i] = (int) slot;
+        imm[i] = (int) (slot >> 32);
+    }
+
+    /** Expands {@code c} into a slot: code word in the low 32 bits, immediate in the high 32. */
+    static long decode(int c) {
         long r = expand(c & 0xFFFF);
         int w = (int) r;
-        if (w == ILLEGAL) {
-            code[i] = ILLEGAL | COMPRESSED;
-            imm[i] = c & 0xFFFF;
-        } else {
-            code[i] = w | COMPRESSED;
-            imm[i] = (int) (r >> 32);
-        }
+        if (w == ILLEGAL) return (ILLEGAL | COMPRESSED) | (long) (c & 0xFFFF) << 32;
+        return ((w | COMPRESSED) & 0xFFFFFFFFL) | (r & 0xFFFFFFFF00000000L);
     }
 
     private static long pack(int word, int imm) { return (word & 0xFFFFFFFFL) | (long) imm << 32; }

@@ -16,12 +16,14 @@ final class DecodedPage {
 
     /** Offset of the page in guest RAM's segment. */
     final long ramOffset;
-    final int[] code = new int[SLOTS];
-    final int[] imm = new int[SLOTS];
+    /** Decoded slots: code word in the low 32 bits, immediate in the high 32 (one load per instruction). */
+    final long[] slots = new long[SLOTS];
     /** The page's bytes when it was created. */
     final MemorySegment snapshot;
     /** The {@link CodeCache} epoch at which the snapshot was last known to match memory. */
     int epoch;
+    /** Set when a store dropped the page from the cache. */
+    boolean dropped;
 
     DecodedPage(long ramOffset, MemorySegment ram, int epoch) {
         this.ramOffset = ramOffset;

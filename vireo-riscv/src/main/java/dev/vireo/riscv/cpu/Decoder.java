@@ -13,6 +13,13 @@ final class Decoder {
 
     /** Decodes {@code insn} into {@code code[i]} and {@code imm[i]}. */
     static void decode(int insn, int[] code, int[] imm, int i) {
+        long slot = decode(insn);
+        code[i] = (int) slot;
+        imm[i] = (int) (slot >> 32);
+    }
+
+    /** Decodes {@code insn} into a slot: code word in the low 32 bits, immediate in the high 32. */
+    static long decode(int insn) {
         int opcode = insn & 0x7F;
         int rd = (insn >>> 7) & 31, f3 = (insn >>> 12) & 7, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
         int f7 = insn >>> 25;
@@ -60,15 +67,15 @@ final class Decoder {
             }
             case 0x33 -> { value = 0; int op = op(f3, f7, rs2); w = op == ILLEGAL ? ILLEGAL : word(op, xd(rd), rs1, rs2); }
             case 0x3B -> { value = 0; int op = op32(f3, f7, rs2); w = op == ILLEGAL ? ILLEGAL : word(op, xd(rd), rs1, rs2); }
-            case 0x0F -> w = f3 == 0 ? word(FENCE, 0, 0, 0) : f3 == 1 ? word(FENCE_I, 0, 0, 0) : illegal();
+            case 0x0F -> w = insn == 0x0100000F ? word(PAUSE, 0, 0, 0)
+                    : f3 == 0 ? word(FENCE, 0, 0, 0) : f3 == 1 ? word(FENCE_I, 0, 0, 0) : illegal();
             case 0x73 -> { w = system(insn, f3, f7, rd, rs1, rs2); value = insn; }
             case 0x2F -> { w = atomic(insn, f3, rs2); value = insn; }
             case 0x53, 0x43, 0x47, 0x4B, 0x4F -> { w = word(FPU, 0, 0, 0); value = insn; }
             default -> w = illegal();
         }
         if ((w & 0xFF) == ILLEGAL) { w = ILLEGAL; value = insn; }
-        code[i] = w;
-        imm[i] = value;
+        return (w & 0xFFFFFFFFL) | (long) value << 32;
     }
 
     private static boolean isShiftImm(int w) {

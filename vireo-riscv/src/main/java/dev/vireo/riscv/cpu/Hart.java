@@ -16,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  * takes pending interrupts (privileged §3.1.9 priority MEI, MSI, MTI, SEI, SSI, STI), parks the
  * thread while the hart waits in WFI, and honours {@link #requestStop()}.
  *
- * <p>Set the system property {@code vireo.riscv.trace=traps} to log every trap on stderr, or
- * {@code vireo.riscv.trace=stats} for instruction and code-cache counts when the hart stops.
+ * <p>Debugging (all off by default; the flags are static finals, so the hot path does not pay
+ * for them): the system property {@code vireo.riscv.trace=traps} logs every trap on stderr,
+ * {@code vireo.riscv.trace=pc} logs pc and privilege before every instruction (one-instruction
+ * batches: very slow), {@code vireo.riscv.trace=stats} prints instruction and code-cache counts
+ * when the hart is asked to stop.
  *
  * <p>API CONTRACT shared by the CPU and the platform (do not change a signature without
  * changing both sides).
@@ -28,6 +31,7 @@ public final class Hart implements Runnable {
     private static final int BATCH = 4096;
     private static final boolean TRACE_TRAPS = "traps".equals(System.getProperty("vireo.riscv.trace"));
     private static final boolean TRACE_STATS = "stats".equals(System.getProperty("vireo.riscv.trace"));
+    private static final boolean TRACE_PC = "pc".equals(System.getProperty("vireo.riscv.trace"));
     private static final int[] PRIORITY = {MEIP, MSIP, MTIP, SEIP, SSIP, STIP};
 
     private final int hartId;
@@ -113,6 +117,10 @@ public final class Hart implements Runnable {
         if (waiting) {
             park();
             return 0;
+        }
+        if (TRACE_PC) {
+            System.err.printf("hart %d pc=0x%x priv=%d%n", hartId, pc, priv);
+            budget = 1;
         }
         int n = interpreter.run(budget);
         instret += n;
@@ -206,7 +214,13 @@ public final class Hart implements Runnable {
 
     /** Asks the run loop to return soon (within a few thousand instructions); wakes a WFI. */
     public void requestStop() {
-        if (TRACE_STATS) System.err.printf("hart %d: %d instructions; %s%n", hartId, instret, mmu.code.statistics());
+        if (TRACE_STATS) System.err.printf("hart %d: %d instructions, %d system operations, %d traps; %s%n",
+                hartId, instret, interpreter.systemOps, interpreter.traps, mmu.code.statistics());
+        if (Interpreter.PROFILE) {
+            for (int op = 0; op < 256; op++) {
+                if (interpreter.opCount[op] > 0) System.err.printf("op %d: %d calls, %.1f ms%n", op, interpreter.opCount[op], interpreter.opNanos[op] / 1e6);
+            }
+        }
         stopRequested = true;
         wake();
     }

@@ -17,6 +17,10 @@ final class Interpreter {
     private final SystemOps system;
     /** Instructions executed so far in the current batch (read by counter CSRs). */
     int executed;
+    /** Counters for {@code -Dvireo.riscv.trace=stats}. */
+    long systemOps, traps;
+    static final boolean PROFILE = Boolean.getBoolean("vireo.riscv.profile");
+    final long[] opNanos = new long[256], opCount = new long[256];
 
     Interpreter(Hart hart, SystemOps system) {
         this.hart = hart;
@@ -32,21 +36,20 @@ final class Interpreter {
         long pc = hart.pc;
         long curPage = -1;
         DecodedPage page = null;
-        int[] code = null, imm = null;
+        long[] slots = null;
         int n = 0, limit = budget;
         while (n < limit) {
             try {
                 while (n < limit) {
                     if ((pc >>> 12) != curPage) {
                         page = mmu.fetchPage(pc);
-                        code = page.code;
-                        imm = page.imm;
+                        slots = page.slots;
                         curPage = pc >>> 12;
                     }
                     int idx = (int) (pc & 0xFFF) >>> 1;
-                    int w = code[idx];
-                    if (w == 0) w = decodeSlot(page, idx, pc);
-                    int im = imm[idx];
+                    long slot = slots[idx];
+                    if (slot == 0) slot = decodeSlot(page, idx, pc);
+                    int w = (int) slot, im = (int) (slot >> 32);
                     int rd = (w >>> RD_SHIFT) & 63, rs1 = (w >>> RS1_SHIFT) & 31, rs2 = (w >>> RS2_SHIFT) & 31;
                     long next = pc + ((w & COMPRESSED) != 0 ? 2 : 4);
                     n++;
@@ -68,10 +71,10 @@ final class Interpreter {
                         case LBU -> x[rd] = mmu.lb(x[rs1] + im) & 0xFF;
                         case LHU -> x[rd] = mmu.lh(x[rs1] + im) & 0xFFFF;
                         case LWU -> x[rd] = mmu.lw(x[rs1] + im) & 0xFFFFFFFFL;
-                        case SB -> { mmu.sb(x[rs1] + im, x[rs2]); if (code[idx] == 0) curPage = -1; }
-                        case SH -> { mmu.sh(x[rs1] + im, x[rs2]); if (code[idx] == 0) curPage = -1; }
-                        case SW -> { mmu.sw(x[rs1] + im, x[rs2]); if (code[idx] == 0) curPage = -1; }
-                        case SD -> { mmu.sd(x[rs1] + im, x[rs2]); if (code[idx] == 0) curPage = -1; }
+                        case SB -> { mmu.sb(x[rs1] + im, x[rs2]); if (slots[idx] == 0) curPage = -1; }
+                        case SH -> { mmu.sh(x[rs1] + im, x[rs2]); if (slots[idx] == 0) curPage = -1; }
+                        case SW -> { mmu.sw(x[rs1] + im, x[rs2]); if (slots[idx] == 0) curPage = -1; }
+                        case SD -> { mmu.sd(x[rs1] + im, x[rs2]); if (slots[idx] == 0) curPage = -1; }
                         case ADDI -> x[rd] = x[rs1] + im;
                         case SLTI -> x[rd] = x[rs1] < im ? 1 : 0;
                         case SLTIU -> x[rd] = Long.compareUnsigned(x[rs1], im) < 0 ? 1 : 0;
@@ -106,8 +109,16 @@ final class Interpreter {
                                 x[rd] = Alu.compute(op, x[rs1], op >= FIRST_RI ? im : x[rs2]);
                             } else {
                                 executed = n;
+                                systemOps++;
                                 hart.pc = pc;
-                                if (system.execute(w, im, pc, next)) limit = n;
+                                if (PROFILE) {
+                                    long t0 = System.nanoTime();
+                                    if (system.execute(w, im, pc, next)) limit = n;
+                                    opNanos[w & 0xFF] += System.nanoTime() - t0;
+                                    opCount[w & 0xFF]++;
+                                } else if (system.execute(w, im, pc, next)) {
+                                    limit = n;
+                                }
                                 next = hart.pc;
                                 curPage = -1;
                             }
@@ -116,6 +127,7 @@ final class Interpreter {
                     pc = next;
                 }
             } catch (Trap t) {
+                traps++;
                 n++; // a trap counts toward the budget, so a trap loop still returns to the outer loop
                 hart.enterTrap(t.cause, t.tval, pc);
                 pc = hart.pc;
@@ -127,21 +139,13 @@ final class Interpreter {
     }
 
     /** Decodes the slot at {@code idx} of {@code page} (whose instruction is at {@code pc}). */
-    private int decodeSlot(DecodedPage page, int idx, long pc) {
+    private long decodeSlot(DecodedPage page, int idx, long pc) {
         int low = page.parcel(idx * 2);
-        if ((low & 3) != 3) {
-            CompressedDecoder.decode(low, page.code, page.imm, idx);
-            return page.code[idx];
-        }
+        if ((low & 3) != 3) return page.slots[idx] = CompressedDecoder.decode(low);
         if (idx == DecodedPage.SLOTS - 1) {
-            // A 32-bit instruction crossing into the next page: decode it afresh every time.
-            int insn = low | mmu.fetch16(pc + 2) << 16;
-            Decoder.decode(insn, page.code, page.imm, idx);
-            int w = page.code[idx];
-            page.code[idx] = 0;
-            return w;
+            // A 32-bit instruction crossing into the next page: decoded afresh every time, never cached.
+            return Decoder.decode(low | mmu.fetch16(pc + 2) << 16);
         }
-        Decoder.decode(page.word(idx * 2), page.code, page.imm, idx);
-        return page.code[idx];
+        return page.slots[idx] = Decoder.decode(page.word(idx * 2));
     }
 }

@@ -17,7 +17,7 @@ public final class Isa {
 
     /** Multi-letter extensions, in canonical order (riscv,isa-extensions lists the letters too). */
     public static final List<String> EXTENSIONS = List.of(
-            "zicntr", "zicond", "zicsr", "zifencei", "zihpm", "zba", "zbb", "zbs", "sstc");
+            "zicntr", "zicond", "zicsr", "zifencei", "zihintpause", "zihpm", "zba", "zbb", "zbs", "sstc");
 
     /** riscv,isa-extensions: base letters then EXTENSIONS. */
     public static List<String> deviceTreeExtensions() {
@@ -26,7 +26,7 @@ public final class Isa {
         return all;
     }
 
-    /** riscv,isa string, e.g. rv64imafdc_zicntr_zicond_zicsr_zifencei_zihpm_zba_zbb_zbs_sstc. */
+    /** riscv,isa string, e.g. rv64imafdc_zicntr_zicond_zicsr_zifencei_zihintpause_zihpm_zba_zbb_zbs_sstc. */
     public static String deviceTreeIsa() {
         return "rv64imafdc" + (EXTENSIONS.isEmpty() ? "" : "_" + String.join("_", EXTENSIONS));
     }

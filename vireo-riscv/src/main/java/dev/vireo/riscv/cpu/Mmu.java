@@ -25,9 +25,15 @@ final class Mmu {
     private static final long PPN_MASK = (1L << 44) - 1;
     private static final VarHandle PTE = ValueLayout.JAVA_LONG.varHandle();
 
-    final long[] rTag = new long[TLB_SIZE], rAdd = new long[TLB_SIZE];
-    final long[] wTag = new long[TLB_SIZE], wAdd = new long[TLB_SIZE];
+    /**
+     * Load and store TLBs: entry i is the tag at [2i] (virtual page number | privilege bits, -1
+     * when empty) and at [2i+1] the addend that turns a virtual address into a RAM offset. Tag
+     * and addend share a cache line.
+     */
+    final long[] rTlb = new long[2 * TLB_SIZE], wTlb = new long[2 * TLB_SIZE];
     final long[] xTag = new long[TLB_SIZE], xAdd = new long[TLB_SIZE];
+    /** The decoded page of each fetch TLB entry (checked against the code cache's epoch on use). */
+    final DecodedPage[] xPage = new DecodedPage[TLB_SIZE];
     /** Tag bits of the current data and fetch privilege. */
     long ctxData, ctxFetch;
     int dataPriv;
@@ -51,12 +57,14 @@ final class Mmu {
     }
 
     void flush() {
-        Arrays.fill(rTag, -1);
-        Arrays.fill(wTag, -1);
+        Arrays.fill(rTlb, -1);
+        Arrays.fill(wTlb, -1);
         Arrays.fill(xTag, -1);
     }
 
-    void flushWrite() { Arrays.fill(wTag, -1); }
+    void flushWrite() { Arrays.fill(wTlb, -1); }
+
+    void flushFetch() { Arrays.fill(xTag, -1); }
 
     /** Recomputes the effective privileges after a change of privilege, MPRV or MPP. */
     void updateContext() {
@@ -71,49 +79,49 @@ final class Mmu {
 
     long lb(long va) {
         int i = (int) (va >>> 12) & MASK;
-        if (rTag[i] == ((va >>> 12) | ctxData)) return seg.get(GuestMemory.BYTE, va + rAdd[i]);
+        if (rTlb[i << 1] == ((va >>> 12) | ctxData)) return seg.get(GuestMemory.BYTE, va + rTlb[(i << 1) + 1]);
         return (byte) load(va, 1);
     }
 
     long lh(long va) {
         int i = (int) (va >>> 12) & MASK;
-        if (rTag[i] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4094) return seg.get(GuestMemory.SHORT, va + rAdd[i]);
+        if (rTlb[i << 1] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4094) return seg.get(GuestMemory.SHORT, va + rTlb[(i << 1) + 1]);
         return (short) load(va, 2);
     }
 
     long lw(long va) {
         int i = (int) (va >>> 12) & MASK;
-        if (rTag[i] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4092) return seg.get(GuestMemory.INT, va + rAdd[i]);
+        if (rTlb[i << 1] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4092) return seg.get(GuestMemory.INT, va + rTlb[(i << 1) + 1]);
         return (int) load(va, 4);
     }
 
     long ld(long va) {
         int i = (int) (va >>> 12) & MASK;
-        if (rTag[i] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4088) return seg.get(GuestMemory.LONG, va + rAdd[i]);
+        if (rTlb[i << 1] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4088) return seg.get(GuestMemory.LONG, va + rTlb[(i << 1) + 1]);
         return load(va, 8);
     }
 
     void sb(long va, long v) {
         int i = (int) (va >>> 12) & MASK;
-        if (wTag[i] == ((va >>> 12) | ctxData)) seg.set(GuestMemory.BYTE, va + wAdd[i], (byte) v);
+        if (wTlb[i << 1] == ((va >>> 12) | ctxData)) seg.set(GuestMemory.BYTE, va + wTlb[(i << 1) + 1], (byte) v);
         else store(va, 1, v);
     }
 
     void sh(long va, long v) {
         int i = (int) (va >>> 12) & MASK;
-        if (wTag[i] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4094) seg.set(GuestMemory.SHORT, va + wAdd[i], (short) v);
+        if (wTlb[i << 1] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4094) seg.set(GuestMemory.SHORT, va + wTlb[(i << 1) + 1], (short) v);
         else store(va, 2, v);
     }
 
     void sw(long va, long v) {
         int i = (int) (va >>> 12) & MASK;
-        if (wTag[i] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4092) seg.set(GuestMemory.INT, va + wAdd[i], (int) v);
+        if (wTlb[i << 1] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4092) seg.set(GuestMemory.INT, va + wTlb[(i << 1) + 1], (int) v);
         else store(va, 4, v);
     }
 
     void sd(long va, long v) {
         int i = (int) (va >>> 12) & MASK;
-        if (wTag[i] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4088) seg.set(GuestMemory.LONG, va + wAdd[i], v);
+        if (wTlb[i << 1] == ((va >>> 12) | ctxData) && (va & 0xFFF) <= 4088) seg.set(GuestMemory.LONG, va + wTlb[(i << 1) + 1], v);
         else store(va, 8, v);
     }
 
@@ -131,8 +139,8 @@ final class Mmu {
         if (off >= 0 && off <= ramSize - size) {
             if (cacheable) {
                 int i = (int) (va >>> 12) & MASK;
-                rTag[i] = (va >>> 12) | ctxData;
-                rAdd[i] = (off & ~0xFFFL) - (va & ~0xFFFL);
+                rTlb[i << 1] = (va >>> 12) | ctxData;
+                rTlb[(i << 1) + 1] = (off & ~0xFFFL) - (va & ~0xFFFL);
             }
             return readRam(off, size);
         }
@@ -160,10 +168,10 @@ final class Mmu {
             if (cacheable) {
                 int i = (int) (va >>> 12) & MASK;
                 long add = (off & ~0xFFFL) - (va & ~0xFFFL);
-                wTag[i] = (va >>> 12) | ctxData;
-                wAdd[i] = add;
-                rTag[i] = wTag[i];
-                rAdd[i] = add;
+                wTlb[i << 1] = (va >>> 12) | ctxData;
+                wTlb[(i << 1) + 1] = add;
+                rTlb[i << 1] = wTlb[i << 1];
+                rTlb[(i << 1) + 1] = add;
             }
             writeRam(off, size, value);
             return;
@@ -197,16 +205,20 @@ final class Mmu {
     /** The decoded page holding {@code pc}; throws an instruction fault if it cannot be fetched. */
     DecodedPage fetchPage(long pc) {
         int i = (int) (pc >>> 12) & MASK;
-        long tag = (pc >>> 12) | ctxFetch;
-        if (xTag[i] != tag) {
-            long off = fetchOffset(pc);
-            if (cacheable) {
-                xTag[i] = tag;
-                xAdd[i] = off & ~0xFFFL;
-            }
-            return code.page((int) (off >>> 12));
+        DecodedPage p = xPage[i];
+        if (xTag[i] == ((pc >>> 12) | ctxFetch) && code.current(p)) return p;
+        return fetchPageSlow(pc, i);
+    }
+
+    private DecodedPage fetchPageSlow(long pc, int i) {
+        long off = fetchOffset(pc);
+        DecodedPage p = code.page((int) (off >>> 12));
+        if (cacheable) {
+            xTag[i] = (pc >>> 12) | ctxFetch;
+            xAdd[i] = off & ~0xFFFL;
+            xPage[i] = p;
         }
-        return code.page((int) (xAdd[i] >>> 12));
+        return p;
     }
 
     /** 16 instruction bits at {@code va} (the second half of an instruction crossing a page). */
@@ -227,12 +239,37 @@ final class Mmu {
      * access fault.
      */
     long translateAtomic(long va, int size, boolean loadReserved) {
-        if ((va & (size - 1)) != 0) throw hart.trap.set(loadReserved ? Trap.LOAD_MISALIGNED : Trap.STORE_MISALIGNED, va);
+        int i = (int) (va >>> 12) & MASK;
+        long tag = (va >>> 12) | ctxData;
+        if ((va & (size - 1)) == 0) {
+            long[] tlb = loadReserved ? rTlb : wTlb;
+            if (tlb[i << 1] == tag) return va + tlb[(i << 1) + 1];
+        } else {
+            throw hart.trap.set(loadReserved ? Trap.LOAD_MISALIGNED : Trap.STORE_MISALIGNED, va);
+        }
         long pa = translate(va, loadReserved ? LOAD : STORE, dataPriv, size);
         long off = pa - ramBase;
         if (off < 0 || off > ramSize - size) throw hart.trap.set(loadReserved ? Trap.LOAD_ACCESS : Trap.STORE_ACCESS, va);
-        if (!loadReserved && code.has((int) (off >>> 12))) code.invalidate((int) (off >>> 12));
+        int page = (int) (off >>> 12);
+        if (!loadReserved && code.has(page)) code.invalidate(page);
+        if (cacheable) {
+            long add = (off & ~0xFFFL) - (va & ~0xFFFL);
+            rTlb[i << 1] = tag;
+            rTlb[(i << 1) + 1] = add;
+            if (!loadReserved) {
+                wTlb[i << 1] = tag;
+                wTlb[(i << 1) + 1] = add;
+            }
+        }
         return off;
+    }
+
+    /** SFENCE.VMA for one virtual address: drops the entries that could map it (any ASID). */
+    void flushPage(long va) {
+        int i = (int) (va >>> 12) & MASK;
+        rTlb[i << 1] = -1;
+        wTlb[i << 1] = -1;
+        xTag[i] = -1;
     }
 
     /**

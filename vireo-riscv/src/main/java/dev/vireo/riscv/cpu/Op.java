@@ -33,7 +33,8 @@ final class Op {
     static final int FENCE = 60, FENCE_I = 61, ECALL = 62, EBREAK = 63, MRET = 64, SRET = 65, WFI = 66, SFENCE_VMA = 67;
     static final int CSRRW = 68, CSRRS = 69, CSRRC = 70, CSRRWI = 71, CSRRSI = 72, CSRRCI = 73;
     static final int LR_W = 74, LR_D = 75, SC_W = 76, SC_D = 77, AMO_W = 78, AMO_D = 79, FPU = 80;
-    static final int LAST_SYSTEM = 80;
+    /** Zihintpause PAUSE (a FENCE encoding): the hart's thread yields the host CPU. */
+    static final int PAUSE = 81;
 
     /** Pure register-register operations: rd = Alu.compute(op, x[rs1], x[rs2]). */
     static final int FIRST_RR = 90;

@@ -36,10 +36,7 @@ final class Pmp {
         recompute();
     }
 
-    long readAddr(int e) {
-        int mode = (cfg[e] >> 3) & 3;
-        return addr[e];
-    }
+    long readAddr(int e) { return addr[e]; }
 
     void writeAddr(int e, long value) {
         if ((cfg[e] & L) != 0) return;

@@ -44,6 +44,12 @@ final class SystemOps {
         hart.pc = next;
         switch (w & 0xFF) {
             case FENCE -> VarHandle.fullFence();
+            case PAUSE -> {
+                // A spin-wait hint: with more harts than host cores the lock holder may be a
+                // descheduled hart thread, so give the core away instead of spinning on it.
+                VarHandle.fullFence();
+                Thread.yield();
+            }
             case FENCE_I -> { VarHandle.fullFence(); mmu.code.fence(); }
             case ECALL -> throw trap.set(Trap.ECALL_U + priv, 0);
             case EBREAK -> throw trap.set(Trap.BREAKPOINT, pc);
@@ -80,7 +86,8 @@ final class SystemOps {
             case SFENCE_VMA -> {
                 if (priv == 0 || (priv == 1 && (csr.mstatus & Csr.TVM) != 0)) throw trap.illegal(im);
                 VarHandle.fullFence();
-                mmu.flush();
+                if (rs1 == 0) mmu.flush();
+                else mmu.flushPage(x[rs1]);
             }
             case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI -> { return csrOp(w & 0xFF, rd, rs1, im, priv); }
             case LR_W, LR_D, SC_W, SC_D, AMO_W, AMO_D -> atomic(w & 0xFF, rd, rs1, rs2, im);

@@ -174,4 +174,31 @@ class MmuTest {
             assertThat(m.reg("s8")).isZero();
         }
     }
+
+    /** Replaces the level-1 entry covering VA (the first table allocated after the root) with a 2 MiB leaf. */
+    private static void megapage(PageTables t, TestMachine m, long pa) {
+        t.map(VA, PA, V | R | W | A | D);
+        m.ram.writeLong(ROOT + 0x1000, pte(pa, V | R | W | A | D));
+    }
+
+    @Test
+    void megapageTranslatesTheLow21BitsFromTheVirtualAddress() {
+        var m = runSupervisor(3, t -> { }, "li t1, 0x40012348\nli t2, 5\nsd t2, 0(t1)\nld a0, 0(t1)", "csrw satp, a0\n");
+        megapage(new PageTables(m.ram, 3), m, 0x8060_0000L);
+        try (m) {
+            start(m);
+            assertThat(m.reg("s8")).isZero();
+            assertThat(m.readLong(0x8061_2348L)).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void misalignedMegapageIsAPageFault() {
+        var m = runSupervisor(3, t -> { }, "li t1, 0x40000000\nld a0, 0(t1)", "csrw satp, a0\n");
+        megapage(new PageTables(m.ram, 3), m, 0x8060_1000L);
+        try (m) {
+            start(m);
+            assertThat(m.reg("s8")).isEqualTo(Trap.LOAD_PAGE_FAULT);
+        }
+    }
 }

@@ -130,11 +130,14 @@ class PrivilegedArchitectureTest {
                 1: wfi
                 j 1b
                 .align 6
+                .option push
+                .option norvc        # vector entries are 4 bytes apart
                 vectors:
                   .rept 7
                   j bad
                   .endr
                   j timer            # entry 7: machine timer
+                .option pop
                 bad: li a0, -1
                   halt
                 timer:
@@ -218,6 +221,113 @@ class PrivilegedArchitectureTest {
                 j 1b
                 """)) {
             assertThat(m.reg("s4")).isEqualTo(Long.MIN_VALUE | Hart.STIP);
+        }
+    }
+
+    @Test
+    void externalInterruptFromThePlicLineWakesWfi() {
+        var m = new TestMachine();
+        m.load(Programs.M_HANDLER + """
+                li t0, 1 << 11
+                csrw mie, t0
+                csrsi mstatus, 8
+                1: wfi
+                j 1b
+                halt
+                """);
+        Thread.ofPlatform().start(() -> {
+            try { Thread.sleep(100); } catch (InterruptedException ignored) { }
+            m.hart().setExternalInterrupt(3, true);
+        });
+        try (m) {
+            m.start();
+            assertThat(m.reg("s8")).isEqualTo(Long.MIN_VALUE | Hart.MEIP);
+            assertThat(m.hart().instret()).as("slept in WFI").isLessThan(100_000);
+        }
+    }
+
+    @Test
+    void hardwarePerformanceCountersReadZeroAndMinstretCounts() {
+        try (var m = run("""
+                csrr a0, hpmcounter3
+                csrr a1, mhpmcounter31
+                csrr a2, mhpmevent3
+                csrr a3, minstret
+                nop
+                nop
+                csrr a4, minstret
+                """)) {
+            assertThat(m.reg("a0")).isZero();
+            assertThat(m.reg("a1")).isZero();
+            assertThat(m.reg("a2")).isZero();
+            assertThat(m.reg("a4") - m.reg("a3")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void simultaneousInterruptsAreTakenInSpecPriorityOrder() {
+        var m = new TestMachine();
+        m.load(Programs.M_HANDLER + """
+                li t0, (1 << 11) | (1 << 7) | (1 << 3)
+                csrw mie, t0
+                csrsi mstatus, 8
+                halt
+                """);
+        m.hart().setSoftwareInterrupt(true);
+        m.hart().setMtimecmp(0);
+        m.hart().setExternalInterrupt(3, true);
+        try (m) {
+            m.start();
+            assertThat(m.reg("s8")).as("MEI before MSI and MTI").isEqualTo(Long.MIN_VALUE | Hart.MEIP);
+        }
+    }
+
+    @Test
+    void softwareInterruptOutranksTimer() {
+        var m = new TestMachine();
+        m.load(Programs.M_HANDLER + """
+                li t0, (1 << 7) | (1 << 3)
+                csrw mie, t0
+                csrsi mstatus, 8
+                halt
+                """);
+        m.hart().setSoftwareInterrupt(true);
+        m.hart().setMtimecmp(0);
+        try (m) {
+            m.start();
+            assertThat(m.reg("s8")).isEqualTo(Long.MIN_VALUE | Hart.MSIP);
+        }
+    }
+
+    @Test
+    void vectoredSupervisorTvecAddsFourTimesTheCause() {
+        try (var m = run("""
+                la t0, s_vectors
+                ori t0, t0, 1
+                csrw stvec, t0
+                li t0, 1 << 9
+                csrw mideleg, t0
+                csrw mie, t0
+                csrs mip, t0          # software-set SEIP, delegated
+                """ + Programs.enter(1, "s") + """
+                s: csrsi sstatus, 2
+                1: j 1b
+                .align 6
+                .option push
+                .option norvc
+                s_vectors:
+                  .rept 9
+                  j s_bad
+                  .endr
+                  j s_external       # entry 9: supervisor external
+                .option pop
+                s_bad: li a0, -1
+                  halt
+                s_external:
+                  csrr a0, scause
+                  halt
+                """)) {
+            assertThat(m.reg("a0")).isEqualTo(Long.MIN_VALUE | Hart.SEIP);
         }
     }
 }
