@@ -100,12 +100,7 @@ public final class RunCommand implements Callable<Integer> {
         requireFile(kernel, "--kernel");
         Optional<KernelFile> probed = probe(kernel, accel);
         Accelerator backend = probed.map(k -> choose(k, accel)).orElse(Accelerator.EMULATE);
-        if (backend == Accelerator.KVM) {
-            if (!diskSpecs.isEmpty()) {
-                throw new VireoCliException("--disk is not wired to the KVM backend yet; run without --disk", Main.EXIT_USAGE);
-            }
-            return runKvm();
-        }
+        if (backend == Accelerator.KVM) return runKvm(diskSpecs);
         return runEmulated(diskSpecs);
     }
 
@@ -136,15 +131,19 @@ public final class RunCommand implements Callable<Integer> {
         return backend;
     }
 
-    private int runKvm() {
+    private int runKvm(List<DiskSpec> diskSpecs) {
         if (!bios.equals("default")) {
             throw new VireoCliException("--bios is for RISC-V guests; an x86-64 kernel boots without firmware: drop --bios",
                     Main.EXIT_USAGE);
         }
         if (initrd != null) requireFile(initrd, "--initrd");
-        return KvmForeground.run(new KvmLauncher.Request(kernel, Optional.ofNullable(initrd), x86Bootargs(append),
-                        MemorySize.parse(memory), cpus, reboot ? Integer.MAX_VALUE : 0),
-                System.in, System.out, System.err);
+        long memoryBytes = MemorySize.parse(memory);
+        // Disks open once for the whole run: a guest reboot gets fresh devices, same images.
+        try (GuestDevices devices = GuestDevices.open(diskSpecs)) {
+            return KvmForeground.run(new KvmLauncher.Request(kernel, Optional.ofNullable(initrd), x86Bootargs(append),
+                            memoryBytes, cpus, reboot ? Integer.MAX_VALUE : 0, devices.kvmSlots()),
+                    System.in, System.out, System.err);
+        }
     }
 
     private int runEmulated(List<DiskSpec> diskSpecs) {

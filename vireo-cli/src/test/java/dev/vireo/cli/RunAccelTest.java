@@ -46,6 +46,32 @@ class RunAccelTest {
     }
 
     @Test
+    @Tag("guest")
+    void kvmAttachesDisksAndTheEntropyDeviceAsVirtioMmioSlots() throws Exception {
+        Path disk = Files.write(dir.resolve("disk.raw"), new byte[1 << 20]);
+        // Device IDs of the first two virtio-mmio windows (0xD0000000, 0xD0001000): 2 block, 4 entropy.
+        Path elf = X86Guest.build(dir, "ids", """
+                    .code64
+                    .global _start
+                _start:
+                    mov  $0xd0000000, %rbx
+                    mov  $0x3f8, %dx
+                    mov  8(%rbx), %eax
+                    add  $'0', %al
+                    out  %al, %dx
+                    mov  0x1008(%rbx), %eax
+                    add  $'0', %al
+                    out  %al, %dx
+                """ + X86Guest.RESET);
+        try (VireoProcess vireo = VireoProcess.start("run", "--accel", "kvm", "--kernel", elf.toString(), "--memory", "16M",
+                "--disk", disk + ",format=raw")) {
+            int status = vireo.waitFor(TIMEOUT);
+            assertThat(vireo.stdout()).as(vireo.stderr()).isEqualTo("24");
+            assertThat(status).isZero();
+        }
+    }
+
+    @Test
     void kvmWithARiscvKernelIsAUsageErrorSayingToEmulate() throws Exception {
         Path kernel = X86Guest.fakeElfHeader(dir, "rv.elf", 243);
         Run r = CliTest.vireo("run", "--accel", "kvm", "--kernel", kernel.toString());

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,8 +31,20 @@ public final class KvmLauncher {
      * @param reboots how many guest resets become reboots (a fresh machine from the same
      *                configuration) before a reset ends the VM: 0 by default, {@link Integer#MAX_VALUE}
      *                for {@code --reboot}
+     * @param devices virtio-mmio devices (see {@link dev.vireo.kvm.devices.VirtioMmioSlots}); each
+     *                reboot builds fresh devices from the same slots, so disk images the caller
+     *                opened serve every boot and stay the caller's to close
      */
-    public record Request(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int vcpus, int reboots) {
+    public record Request(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int vcpus, int reboots,
+                          List<KvmMachineConfig.MmioSlot> devices) {
+        public Request {
+            devices = devices == null ? List.of() : List.copyOf(devices);
+        }
+
+        public Request(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int vcpus, int reboots) {
+            this(kernel, initrd, cmdline, memoryBytes, vcpus, reboots, List.of());
+        }
+
         public Request(Path kernel, Optional<Path> initrd, String cmdline, long memoryBytes, int vcpus) {
             this(kernel, initrd, cmdline, memoryBytes, vcpus, 0);
         }
@@ -79,7 +92,8 @@ public final class KvmLauncher {
             InputStream input = consoleIn == null ? null : new ConsoleInput(consoleIn);
             config = KvmMachineConfig.of(request.kernel(), request.memoryBytes(), request.vcpus())
                     .withLinux(request.initrd(), request.cmdline())
-                    .withConsole(consoleOut, input);
+                    .withConsole(consoleOut, input)
+                    .withMmioDevices(request.devices());
         } catch (IllegalArgumentException e) {
             err.println("vireo: " + e.getMessage());
             return EXIT_CANNOT_START;

@@ -3,6 +3,8 @@ package dev.vireo.cli.run;
 import dev.vireo.cli.Main;
 import dev.vireo.cli.VireoCliException;
 import dev.vireo.image.DiskImage;
+import dev.vireo.kvm.KvmMachineConfig;
+import dev.vireo.kvm.devices.VirtioMmioSlots;
 import dev.vireo.machine.virtio.blk.BlockConfig;
 import dev.vireo.machine.virtio.blk.BlockDevice;
 import dev.vireo.machine.virtio.blk.DiskSpec;
@@ -20,8 +22,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The virtio devices of a {@code vireo run} VM: one virtio-blk per {@code --disk} (vda, vdb, …
- * in the order given, slots 0…n-1) and a virtio-rng after them. Owns the opened disk images:
+ * The virtio devices of a {@code vireo run} VM, RISC-V ({@link #attach}) or KVM ({@link #kvmSlots}):
+ * one virtio-blk per {@code --disk} (vda, vdb, … in the order given, slots 0…n-1) and a
+ * virtio-rng after them. Owns the opened disk images:
  * they live across guest reboots (each machine gets fresh devices around the same images)
  * and are flushed and closed by {@link #close()}.
  */
@@ -90,6 +93,19 @@ public final class GuestDevices implements AutoCloseable {
                     new BlockDevice(config, disk.image()), line));
         }
         builder.addVirtioMmio((ram, line) -> new VirtioMmioTransport("virtio-rng", ram, new RngDevice("rng0"), line));
+    }
+
+    /**
+     * The same devices for the x86-64 KVM machine: disks in virtio-mmio slots 0…n-1, the
+     * entropy device in slot n ({@link VirtioMmioSlots}: windows from 0xD0000000, GSI 16 up).
+     */
+    public List<KvmMachineConfig.MmioSlot> kvmSlots() {
+        List<KvmMachineConfig.MmioSlot> slots = new ArrayList<>();
+        for (Disk disk : disks) {
+            slots.add(VirtioMmioSlots.block(slots.size(), BlockConfig.of(disk.name(), disk.spec().readOnly()), disk.image()));
+        }
+        slots.add(VirtioMmioSlots.slot(slots.size(), "virtio-rng", () -> new RngDevice("rng0")));
+        return slots;
     }
 
     public int diskCount() { return disks.size(); }
