@@ -24,6 +24,7 @@ public final class LibC {
     public static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_SEQPACKET = 5, SOCK_CLOEXEC = 0x80000;
     public static final int MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
     public static final int SHUT_RDWR = 2;
+    public static final short POLLIN = 1;
     public static final int O_RDWR = 2, O_CLOEXEC = 0x80000;
     public static final long TUNSETIFF = 0x400454CAL;
     public static final int IFF_TAP = 0x0002, IFF_NO_PI = 0x1000;
@@ -70,6 +71,8 @@ public final class LibC {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle WRITE = link("write",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle POLL = link("poll",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     // open(2) and ioctl(2) are variadic: the third argument is passed as a variadic int/pointer.
     private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
@@ -357,6 +360,30 @@ public final class LibC {
                 int err = errno(callState);
                 if (err != EINTR) throw new NativeException("write", err);
             }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for {@code fd} to become readable, using
+     * {@code pollfd} (8 bytes: {@code int fd; short events; short revents}) in
+     * {@code scratch}. Returns true when readable (or in error: the next read reports it).
+     */
+    public static boolean pollReadable(int fd, int timeoutMillis, MemorySegment scratch, MemorySegment callState) {
+        scratch.set(ValueLayout.JAVA_INT, 0, fd);
+        scratch.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+        scratch.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+        try {
+            int rc = (int) POLL.invokeExact(callState, scratch, 1L, timeoutMillis);
+            if (rc < 0) {
+                int err = errno(callState);
+                if (err == EINTR) return false;
+                throw new NativeException("poll", err);
+            }
+            return rc > 0;
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {

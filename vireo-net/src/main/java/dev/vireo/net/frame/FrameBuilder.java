@@ -91,6 +91,19 @@ public final class FrameBuilder {
         return c + icmpLength;
     }
 
+    /** An ICMP echo reply carrying the identifier, sequence and data of the request at {@code icmpOffset}. */
+    public static int icmpEchoReply(byte[] out, long destinationMac, long sourceMac, int sourceIp, int destinationIp,
+                                    byte[] request, int icmpOffset, int icmpLength) {
+        int p = ethernet(out, destinationMac, sourceMac, EtherType.IPV4);
+        ipv4Header(out, p, EtherType.PROTO_ICMP, sourceIp, destinationIp, icmpLength);
+        int c = p + IPV4_HEADER;
+        System.arraycopy(request, icmpOffset, out, c, icmpLength);
+        out[c] = 0; out[c + 1] = 0; out[c + 2] = 0; out[c + 3] = 0;
+        int checksum = InternetChecksum.compute(out, c, icmpLength);
+        out[c + 2] = (byte) (checksum >>> 8); out[c + 3] = (byte) checksum;
+        return c + icmpLength;
+    }
+
     /** A TCP segment without payload or options; {@code flags} as in {@link PacketView#tcpFlags()}. */
     public static int tcp(byte[] out, long destinationMac, long sourceMac, int sourceIp, int destinationIp,
                           int sourcePort, int destinationPort, int flags) {
