@@ -20,6 +20,7 @@ import java.util.Properties;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 GuestCommand.class,
+                dev.vireo.cli.net.NetCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;
