@@ -20,6 +20,8 @@ import java.util.Properties;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 GuestCommand.class,
+                RunCommand.class,
+                DemoCommand.class,
                 dev.vireo.cli.net.NetCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,71 @@
+package dev.vireo.cli;
+
+import dev.vireo.cli.guest.DefaultGuest;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The default guest (OpenSBI, Debian's kernel, the busybox initramfs) under {@code vireo run}:
+ * its /init runs the shell command given as {@code vireo.exec=<base64>} and powers off.
+ */
+@Tag("guest")
+class RunLinuxTest {
+    static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
+
+    private static DefaultGuest guest() {
+        try {
+            return DefaultGuest.locate();
+        } catch (VireoCliException e) {
+            Assumptions.abort("default guest not prepared: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private static String exec(String command) {
+        return "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static VireoProcess run(int cpus, String command) throws Exception {
+        DefaultGuest g = guest();
+        return VireoProcess.start("run", "--kernel", g.kernel().toString(), "--initrd", g.initrd().toString(),
+                "--bios", g.firmware().toString(), "--memory", "512M", "--cpus", Integer.toString(cpus),
+                "--append", exec(command));
+    }
+
+    @ParameterizedTest(name = "{0} cpus")
+    @ValueSource(ints = {1, 2, 4})
+    void linuxSeesEveryHartAndPowerOffExitsZero(int cpus) throws Exception {
+        try (VireoProcess vireo = run(cpus, "echo NPROC=$(nproc)")) {
+            int status = vireo.waitFor(BOOT_TIMEOUT);
+            assertThat(vireo.stdout()).as(VireoProcess.tail(vireo.stdout())).contains("NPROC=" + cpus);
+            assertThat(vireo.stdout()).contains("Linux version").doesNotContain("WARNING:").doesNotContain("------------[ cut here ]");
+            assertThat(status).as(vireo.stderr()).isZero();
+        }
+    }
+
+    @Test
+    void rebootBootsTheGuestAgain() throws Exception {
+        // No state survives a reboot, so the command asks stdin: nothing typed → reboot; the
+        // test types once the first boot is seen, so a later boot powers off.
+        String command = "if read -t 3 answer; then echo SECOND-BOOT; else echo FIRST-BOOT; reboot -f; fi";
+        try (VireoProcess vireo = run(1, command)) {
+            assertThat(vireo.awaitStdout(out -> out.contains("FIRST-BOOT"), BOOT_TIMEOUT)).as(VireoProcess.tail(vireo.stdout())).isTrue();
+            while (vireo.isAlive() && !vireo.stdout().contains("SECOND-BOOT")) {
+                vireo.type("again\n");
+                Thread.sleep(1000);
+            }
+            int status = vireo.waitFor(BOOT_TIMEOUT);
+            assertThat(vireo.stdout().split("Linux version", -1).length - 1).isGreaterThanOrEqualTo(2);
+            assertThat(status).as(vireo.stderr()).isZero();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.vireo.riscv.cpu;
+
+import dev.vireo.machine.memory.GuestMemory;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.vireo.riscv.cpu.Op.*;
+
+/**
+ * The hart's inner loop: fetches pre-decoded instructions from the current {@link DecodedPage},
+ * executes the common integer, load/store and branch operations inline and hands the rest to
+ * {@link Alu} and {@link SystemOps}. No allocation and no exception on the hot path; a guest
+ * trap arrives as the hart's preallocated {@link Trap} and is delivered here.
+ *
+ * <p>The loop method must stay below HotSpot's 8000-byte limit for compiling huge methods.
+ */
+final class Interpreter {
+    private final Hart hart;
+    private final long[] x;
+    private final Mmu mmu;
+    private final SystemOps system;
+    private final MemorySegment seg;
+    /** Instructions executed so far in the current batch (read by counter CSRs). */
+    int executed;
+
+    Interpreter(Hart hart, SystemOps system) {
+        this.hart = hart;
+        this.x = hart.x;
+        this.mmu = hart.mmu;
+        this.system = system;
+        this.seg = mmu.seg;
+    }
+
+    /** Runs at most {@code budget} instructions from hart.pc; returns how many retired or trapped. */
+    int run(int budget) {
+        final long[] x = this.x;
+        final Mmu mmu = this.mmu;
+        long pc = hart.pc;
+        long curPage = -1;
+        DecodedPage page = null;
+        int[] code = null, imm = null;
+        int n = 0, limit = budget;
+        while (n < limit) {
+            try {
+                while (n < limit) {
+                    if ((pc >>> 12) != curPage) {
+                        page = mmu.fetchPage(pc);
+                        code = page.code;
+                        imm = page.imm;
+                        curPage = pc >>> 12;
+                    }
+                    int idx = (int) (pc & 0xFFF) >>> 1;
+                    int w = code[idx];
+                    if (w == 0) w = decodeSlot(page, idx, pc);
+                    int im = imm[idx];
+                    int rd = (w >>> RD_SHIFT) & 63, rs1 = (w >>> RS1_SHIFT) & 31, rs2 = (w >>> RS2_SHIFT) & 31;
+                    long next = pc + ((w & COMPRESSED) != 0 ? 2 : 4);
+                    n++;
+                    switch (w & 0xFF) {
+                        case LUI -> x[rd] = im;
+                        case AUIPC -> x[rd] = pc + im;
+                        case JAL -> { x[rd] = next; next = pc + im; }
+                        case JALR -> { long t = (x[rs1] + im) & ~1L; x[rd] = next; next = t; }
+                        case BEQ -> { if (x[rs1] == x[rs2]) next = pc + im; }
+                        case BNE -> { if (x[rs1] != x[rs2]) next = pc + im; }
+                        case BLT -> { if (x[rs1] < x[rs2]) next = pc + im; }
+                        case BGE -> { if (x[rs1] >= x[rs2]) next = pc + im; }
+                        case BLTU -> { if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) next = pc + im; }
+                        case BGEU -> { if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) next = pc + im; }
+                        case LB -> x[rd] = mmu.lb(x[rs1] + im);
+                        case LH -> x[rd] = mmu.lh(x[rs1] + im);
+                        case LW -> x[rd] = mmu.lw(x[rs1] + im);
+                        case LD -> x[rd] = mmu.ld(x[rs1] + im);
+                        case LBU -> x[rd] = mmu.lb(x[rs1] + im) & 0xFF;
+                        case LHU -> x[rd] = mmu.lh(x[rs1] + im) & 0xFFFF;
+                        case LWU -> x[rd] = mmu.lw(x[rs1] + im) & 0xFFFFFFFFL;
+                        case SB -> { mmu.sb(x[rs1] + im, x[rs2]); if (code[idx] == 0) curPage = -1; }
+                        case SH -> { mmu.sh(x[rs1] + im, x[rs2]); if (code[idx] == 0) curPage = -1; }
+                        case SW -> { mmu.sw(x[rs1] + im, x[rs2]); if (code[idx] == 0) curPage = -1; }
+                        case SD -> { mmu.sd(x[rs1] + im, x[rs2]); if (code[idx] == 0) curPage = -1; }
+                        case ADDI -> x[rd] = x[rs1] + im;
+                        case SLTI -> x[rd] = x[rs1] < im ? 1 : 0;
+                        case SLTIU -> x[rd] = Long.compareUnsigned(x[rs1], im) < 0 ? 1 : 0;
+                        case XORI -> x[rd] = x[rs1] ^ im;
+                        case ORI -> x[rd] = x[rs1] | im;
+                        case ANDI -> x[rd] = x[rs1] & im;
+                        case SLLI -> x[rd] = x[rs1] << im;
+                        case SRLI -> x[rd] = x[rs1] >>> im;
+                        case SRAI -> x[rd] = x[rs1] >> im;
+                        case ADD -> x[rd] = x[rs1] + x[rs2];
+                        case SUB -> x[rd] = x[rs1] - x[rs2];
+                        case SLL -> x[rd] = x[rs1] << x[rs2];
+                        case SLT -> x[rd] = x[rs1] < x[rs2] ? 1 : 0;
+                        case SLTU -> x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0;
+                        case XOR -> x[rd] = x[rs1] ^ x[rs2];
+                        case SRL -> x[rd] = x[rs1] >>> x[rs2];
+                        case SRA -> x[rd] = x[rs1] >> x[rs2];
+                        case OR -> x[rd] = x[rs1] | x[rs2];
+                        case AND -> x[rd] = x[rs1] & x[rs2];
+                        case ADDIW -> x[rd] = (int) (x[rs1] + im);
+                        case SLLIW -> x[rd] = (int) x[rs1] << im;
+                        case SRLIW -> x[rd] = (int) x[rs1] >>> im;
+                        case SRAIW -> x[rd] = (int) x[rs1] >> im;
+                        case ADDW -> x[rd] = (int) (x[rs1] + x[rs2]);
+                        case SUBW -> x[rd] = (int) (x[rs1] - x[rs2]);
+                        case SLLW -> x[rd] = (int) x[rs1] << (int) x[rs2];
+                        case SRLW -> x[rd] = (int) x[rs1] >>> (int) x[rs2];
+                        case SRAW -> x[rd] = (int) x[rs1] >> (int) x[rs2];
+                        default -> {
+                            int op = w & 0xFF;
+                            if (op >= FIRST_RR) {
+                                x[rd] = Alu.compute(op, x[rs1], op >= FIRST_RI ? im : x[rs2]);
+                            } else {
+                                executed = n;
+                                hart.pc = pc;
+                                if (system.execute(w, im, pc, next)) limit = n;
+                                next = hart.pc;
+                                curPage = -1;
+                            }
+                        }
+                    }
+                    pc = next;
+                }
+            } catch (Trap t) {
+                n++; // a trap counts toward the budget, so a trap loop still returns to the outer loop
+                hart.enterTrap(t.cause, t.tval, pc);
+                pc = hart.pc;
+                curPage = -1;
+            }
+        }
+        hart.pc = pc;
+        return n;
+    }
+
+    /** Decodes the slot at {@code idx} of {@code page} (whose instruction is at {@code pc}). */
+    private int decodeSlot(DecodedPage page, int idx, long pc) {
+        long off = page.ramOffset + idx * 2L;
+        int low = seg.get(GuestMemory.SHORT, off) & 0xFFFF;
+        if ((low & 3) != 3) {
+            CompressedDecoder.decode(low, page.code, page.imm, idx);
+            return page.code[idx];
+        }
+        if (idx == DecodedPage.SLOTS - 1) {
+            // A 32-bit instruction crossing into the next page: decode it afresh every time.
+            int insn = low | mmu.fetch16(pc + 2) << 16;
+            Decoder.decode(insn, page.code, page.imm, idx);
+            int w = page.code[idx];
+            page.code[idx] = 0;
+            return w;
+        }
+        Decoder.decode(seg.get(GuestMemory.INT, off), page.code, page.imm, idx);
+        return page.code[idx];
+    }
+}
