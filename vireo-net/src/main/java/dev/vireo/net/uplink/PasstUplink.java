@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * The guest gets the host's address and gateway (passt copies them); connecting to the
- * gateway address reaches the host's loopback. Why passt rather than libslirp is in
+ * gateway address reaches the host's loopback. passt is told {@code --mtu 1500}: its default
+ * (65520) would let a guest send frames larger than virtio-net's 1522-byte limit. Why passt rather than libslirp is in
  * docs/networking.md. Threads: {@link #send} from the NIC's I/O thread; a reader thread.
  */
 public final class PasstUplink implements FrameLink {
@@ -61,7 +62,7 @@ public final class PasstUplink implements FrameLink {
             UserPrincipalLookupService users = directory.getFileSystem().getUserPrincipalLookupService();
             Files.setOwner(directory, users.lookupPrincipalByName("nobody"));
         }
-        List<String> command = new ArrayList<>(List.of(passt, "--foreground", "--one-off", "--stderr",
+        List<String> command = new ArrayList<>(List.of(passt, "--foreground", "--one-off", "--stderr", "--mtu", "1500",
                 "--socket", socket.toString()));
         for (PortForward f : forwards) {
             command.add(f.protocol() == PortForward.Protocol.TCP ? "--tcp-ports" : "--udp-ports");
