@@ -80,11 +80,12 @@ class RunNetworkTest {
         http.start();
         try {
             int port = http.getAddress().getPort();
-            String command = "gw=$(ip route | awk '/default/ {print $3}'); echo GATEWAY=$gw; "
+            String command = "ip -4 -o addr show eth0; gw=$(ip route | awk '/default/ {print $3}'); echo GATEWAY=$gw; "
                     + "wget -q -O /tmp/f http://$gw:" + port + "/f && md5sum /tmp/f";
             try (VireoProcess vm = run(Map.of(), "natvm", "nat", command)) {
                 int status = vm.waitFor(TIMEOUT);
-                assertThat(vm.stdout()).as(VireoProcess.tail(vm.stdout())).contains("vireo-init: eth0 has").contains(md5 + "  /tmp/f");
+                assertThat(vm.stdout()).as(VireoProcess.tail(vm.stdout())).containsPattern("eth0\\s+inet \\d+\\.\\d+\\.\\d+\\.\\d+/")
+                        .containsPattern("GATEWAY=\\d+").contains(md5 + "  /tmp/f");
                 assertThat(status).as(vm.stderr()).isZero();
             }
         } finally {

@@ -66,6 +66,7 @@ public final class SwitchServer implements AutoCloseable {
                 socket = listener.accept();
             } catch (IOException e) {
                 if (listener.isClosed()) return;
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // e.g. EMFILE: do not spin
                 continue;
             }
             connections.add(socket);
@@ -90,7 +91,7 @@ public final class SwitchServer implements AutoCloseable {
                 case MIRROR -> serveMirror(socket, hello.name(), buffer);
             }
         } catch (IOException e) {
-            // The peer went away; the port (if any) is detached by the try-with-resources below.
+            // The peer went away; its port (if any) was detached by servePort's try-with-resources.
         } finally {
             connections.remove(socket);
         }
@@ -116,12 +117,13 @@ public final class SwitchServer implements AutoCloseable {
     }
 
     private void serveMirror(SeqpacketSocket socket, String portName, byte[] buffer) throws IOException {
-        try (Mirror mirror = network.mirror(portName, socket::send)) {
+        Mirror mirror = network.mirror(portName, socket::send);
+        try {
             answer(socket, "OK");
-            while (socket.receive(buffer) >= 0) {
-                // A capture sends nothing; anything it sends is ignored. EOF ends the mirror.
-            }
-            assert mirror != null;
+            // A capture sends nothing; anything it sends is ignored. EOF ends the mirror.
+            while (socket.receive(buffer) >= 0) Thread.onSpinWait();
+        } finally {
+            mirror.close();
         }
     }
 
