@@ -42,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("guest")
 class RunNetworkTest {
     static final Duration TIMEOUT = Duration.ofMinutes(8);
+    /** Two VMs booting at once on a shared 2-core machine took 5 min to finish here. */
+    static final Duration TWO_VM_TIMEOUT = Duration.ofMinutes(15);
     @TempDir Path dir;
 
     private static DefaultGuest guest() {
@@ -136,7 +138,7 @@ class RunNetworkTest {
                     + "wget -q -T 5 -O - http://10.10.0.12:23/ || echo HTTP23-BLOCKED";
             try (VireoProcess vmB = run(env, "b", "switch=lab", b);
                  VireoProcess vmA = run(env, "a", "switch=lab", a)) {
-                int status = vmA.waitFor(TIMEOUT);
+                int status = vmA.waitFor(TWO_VM_TIMEOUT);
                 String out = vmA.stdout();
                 assertThat(out).as(VireoProcess.tail(out) + "\nB:\n" + VireoProcess.tail(vmB.stdout()))
                         .contains("PING-OK").contains("FROM-B").contains("HTTP80-OK").contains("HTTP23-BLOCKED");
