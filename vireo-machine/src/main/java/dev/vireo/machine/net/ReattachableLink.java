@@ -3,8 +3,10 @@ package dev.vireo.machine.net;
 /**
  * Keeps one network link across device lifetimes: a guest reboot builds a fresh machine and
  * fresh NIC devices, but the passt process or switch connection behind the NIC should stay.
- * Each device calls {@link #start} (re-pointing received frames at itself) and {@link #close}
- * (detaching only); {@link #closeLink} ends the real link when the VM run ends.
+ * Each device calls {@link #start} (re-pointing received frames at itself); its
+ * {@link #close} does nothing, so the order in which an old machine is closed and a new one
+ * built does not matter (a closed device ignores frames). {@link #closeLink} ends the real
+ * link when the VM run ends.
  */
 public final class ReattachableLink implements FrameLink {
     private final FrameLink link;
@@ -33,10 +35,10 @@ public final class ReattachableLink implements FrameLink {
         return link.describe();
     }
 
-    /** Detaches the current device; the link stays up. */
+    /** A device is done with the link; the link stays up for the next device. */
     @Override
     public void close() {
-        receiver = null;
+        // Deliberately empty: the next device's start() replaces the receiver.
     }
 
     /** Closes the underlying link. */
