@@ -3,6 +3,10 @@ package dev.vireo.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.vireo.cli.guest.DefaultGuest;
 import dev.vireo.net.acl.AclFile;
+import dev.vireo.net.dhcp.DhcpConfig;
+import dev.vireo.net.dhcp.DhcpService;
+import dev.vireo.net.frame.Ipv4;
+import dev.vireo.net.frame.MacAddress;
 import dev.vireo.net.transport.NetworkPaths;
 import dev.vireo.net.transport.SeqpacketListener;
 import dev.vireo.net.transport.SwitchServer;
@@ -128,6 +132,10 @@ class RunNetworkTest {
         try (VirtualSwitch sw = new VirtualSwitch(VirtualSwitch.Config.defaults("lab"));
              SwitchServer server = SwitchServer.start(sw, SeqpacketListener.bind(socket, SwitchServer.capacity(sw)),
                      port -> acls.get(port), port -> PortVlan.access())) {
+            // Vireo's DHCP on the internal network: the guests' udhcpc gets a lease at once
+            // (the test then adds fixed addresses so that each VM knows the other's).
+            DhcpService dhcp = DhcpService.attach(sw, DhcpConfig.forSubnet(Ipv4.parse("10.10.0.1"),
+                    MacAddress.derive("dhcp:lab"), 24, false), PortVlan.DEFAULT_VLAN);
             Map<String, String> env = Map.of("VIREO_HOME", home.toString());
             String b = "ip addr add 10.10.0.12/24 dev eth0; mkdir -p /www; echo FROM-B > /www/index.html; "
                     + "httpd -p 80 -h /www; httpd -p 23 -h /www; echo B-READY; sleep 600";
@@ -146,6 +154,7 @@ class RunNetworkTest {
                 SwitchPort portB = sw.port("b");
                 assertThat(portB.drops(DropReason.ACL_IN)).as("frames to b:23 dropped and counted").isPositive();
                 assertThat(portB.acl().hits(0)).isPositive();
+                assertThat(dhcp.leases()).hasSize(2);
             }
         }
     }
