@@ -31,6 +31,7 @@ import java.util.Properties;
                 picocli.AutoComplete.GenerateCompletion.class,
                 dev.vireo.cli.img.ImgCommand.class,
                 HostCommand.class,
+                dev.vireo.cli.net.NetCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;

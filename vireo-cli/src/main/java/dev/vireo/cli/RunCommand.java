@@ -3,7 +3,9 @@ package dev.vireo.cli;
 import dev.vireo.cli.guest.DefaultGuest;
 import dev.vireo.cli.run.ForegroundRunner;
 import dev.vireo.cli.run.GuestDevices;
+import dev.vireo.cli.run.GuestNics;
 import dev.vireo.cli.run.KvmForeground;
+import dev.vireo.net.NicSpec;
 import dev.vireo.cli.run.MemorySize;
 import dev.vireo.machine.virtio.blk.DiskSpec;
 import dev.vireo.kvm.KvmHypervisor;
@@ -90,18 +92,29 @@ public final class RunCommand implements Callable<Integer> {
                     + "the format is probed when omitted. Repeat for more disks (vda, vdb, … in order).")
     List<String> disks = new ArrayList<>();
 
-    @Option(names = "--nic", paramLabel = "SPEC", description = "A network interface (virtio-net); not supported yet.")
+    @Option(names = "--nic", paramLabel = "SPEC",
+            description = "A virtio-net NIC: nat[,hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT]… (passt), switch=NAME, "
+                    + "hostonly=NAME, bridge=BRIDGE; optionally ,mac=52:54:00:…. Repeat for more NICs (eth0, eth1, …).")
     List<String> nics = new ArrayList<>();
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "vm",
+            description = "VM name: the switch port name and the seed of stable NIC MACs (default: ${DEFAULT-VALUE}).")
+    String name;
 
     @Override
     public Integer call() {
-        rejectUnsupported(nics);
         List<DiskSpec> diskSpecs = GuestDevices.parse(disks);
+        List<NicSpec> nicSpecs = GuestNics.parse(nics, name, diskSpecs.size());
         requireFile(kernel, "--kernel");
         Optional<KernelFile> probed = probe(kernel, accel);
         Accelerator backend = probed.map(k -> choose(k, accel)).orElse(Accelerator.EMULATE);
-        if (backend == Accelerator.KVM) return runKvm(diskSpecs);
-        return runEmulated(diskSpecs);
+        if (backend == Accelerator.KVM) {
+            if (!nicSpecs.isEmpty()) {
+                throw new VireoCliException("--nic is not wired to the KVM backend yet; run without --nic", Main.EXIT_USAGE);
+            }
+            return runKvm(diskSpecs);
+        }
+        return runEmulated(diskSpecs, nicSpecs);
     }
 
     /**
@@ -146,7 +159,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int runEmulated(List<DiskSpec> diskSpecs) {
+    private int runEmulated(List<DiskSpec> diskSpecs, List<NicSpec> nicSpecs) {
         Firmware firmware = switch (bios) {
             case "none" -> new Firmware.None();
             case "default" -> new Firmware.File(DefaultGuest.locate().firmware());
@@ -154,12 +167,8 @@ public final class RunCommand implements Callable<Integer> {
         };
         if (initrd != null) requireFile(initrd, "--initrd");
         if (firmware instanceof Firmware.File(Path path)) requireFile(path, "--bios");
-        return runForeground(MemorySize.parse(memory), cpus, firmware, kernel, initrd, bootargs(append), diskSpecs);
-    }
-
-    static void rejectUnsupported(List<String> nics) {
-        if (!nics.isEmpty()) {
-            throw new VireoCliException("--nic is not supported yet (virtio-net is being wired in); run without --nic", Main.EXIT_USAGE);
+        try (GuestNics guestNics = GuestNics.open(nicSpecs, name)) {
+            return runForeground(MemorySize.parse(memory), cpus, firmware, kernel, initrd, bootargs(append), diskSpecs, guestNics);
         }
     }
 
@@ -178,11 +187,16 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     static int runForeground(long memoryBytes, int cpus, Firmware firmware, Path kernel, Path initrd, String bootargs) {
-        return runForeground(memoryBytes, cpus, firmware, kernel, initrd, bootargs, List.of());
+        return runForeground(memoryBytes, cpus, firmware, kernel, initrd, bootargs, List.of(), GuestNics.NONE);
     }
 
     static int runForeground(long memoryBytes, int cpus, Firmware firmware, Path kernel, Path initrd, String bootargs,
                              List<DiskSpec> disks) {
+        return runForeground(memoryBytes, cpus, firmware, kernel, initrd, bootargs, disks, GuestNics.NONE);
+    }
+
+    static int runForeground(long memoryBytes, int cpus, Firmware firmware, Path kernel, Path initrd, String bootargs,
+                             List<DiskSpec> disks, GuestNics nics) {
         VirtConfig config;
         try {
             config = new VirtConfig(memoryBytes, cpus, firmware, kernel, initrd, bootargs);
@@ -191,7 +205,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         // Disks open once for the whole run: a guest reboot gets a fresh machine, same images.
         try (GuestDevices devices = GuestDevices.open(disks)) {
-            return new ForegroundRunner(config, System.in, System.out, System.err, devices::attach).run();
+            return new ForegroundRunner(config, System.in, System.out, System.err, builder -> {
+                devices.attach(builder);
+                nics.attach(builder);
+            }).run();
         }
     }
 

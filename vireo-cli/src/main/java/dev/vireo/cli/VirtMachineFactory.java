@@ -1,6 +1,7 @@
 package dev.vireo.cli;
 
 import dev.vireo.cli.run.GuestDevices;
+import dev.vireo.cli.run.GuestNics;
 import dev.vireo.cli.run.MemorySize;
 import dev.vireo.cli.run.VirtGuest;
 import dev.vireo.cli.guest.DefaultGuest;
@@ -31,8 +32,8 @@ public final class VirtMachineFactory implements GuestMachineFactory {
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException("vm '" + name + "': " + e.getMessage(), e);
         }
-        RunCommand.rejectUnsupported(run.nics);
         var diskSpecs = GuestDevices.parse(run.disks);
+        var nicSpecs = GuestNics.parse(run.nics, name, diskSpecs.size());
         Firmware firmware = switch (run.bios) {
             case "none" -> new Firmware.None();
             case "default" -> new Firmware.File(DefaultGuest.locate().firmware());
@@ -44,11 +45,28 @@ public final class VirtMachineFactory implements GuestMachineFactory {
         try {
             VirtConfig config = new VirtConfig(MemorySize.parse(run.memory), run.cpus, firmware, run.kernel, run.initrd,
                     RunCommand.bootargs(run.append));
-            GuestDevices devices = GuestDevices.open(diskSpecs); // open for the VMM's life; a reboot reuses them
+            // Disks and NICs stay open for the VMM's life; a guest reboot reuses them.
+            GuestDevices devices = GuestDevices.open(diskSpecs);
+            GuestNics guestNics;
             try {
-                return new VirtGuest(config, devices::attach, devices);
+                guestNics = GuestNics.open(nicSpecs, name);
             } catch (RuntimeException e) {
                 devices.close();
+                throw e;
+            }
+            AutoCloseable resources = () -> {
+                try (devices; guestNics) {
+                    // both closed, NICs first
+                }
+            };
+            try {
+                return new VirtGuest(config, builder -> {
+                    devices.attach(builder);
+                    guestNics.attach(builder);
+                }, resources);
+            } catch (RuntimeException e) {
+                devices.close();
+                guestNics.close();
                 throw e;
             }
         } catch (MachineException e) {

@@ -54,10 +54,18 @@ class RunCommandTest {
     }
 
     @Test
-    void nicsAreRejectedUntilTheirDeviceExists() throws Exception {
+    void malformedNicSpecIsAUsageErrorNamingTheModes() throws Exception {
         Path kernel = Files.write(dir.resolve("k.elf"), new byte[64]);
         assertThat(Main.execute("run", "--bios", "none", "--kernel", kernel.toString(), "--nic", "user")).isEqualTo(Main.EXIT_USAGE);
-        assertThat(stderr()).contains("--nic is not supported yet");
+        assertThat(stderr()).contains("unknown part 'user'").contains("switch=NAME");
+    }
+
+    @Test
+    void aNicOnAMissingSwitchFailsWithTheFix() throws Exception {
+        Path kernel = Files.write(dir.resolve("k.elf"), new byte[64]);
+        assertThat(Main.execute("run", "--bios", "none", "--kernel", kernel.toString(), "--nic", "switch=nosuchnet-" + ProcessHandle.current().pid()))
+                .isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("vireo net serve");
     }
 
     @Test

@@ -31,6 +31,11 @@ final class VireoProcess implements AutoCloseable {
     }
 
     static VireoProcess start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** With extra environment variables (e.g. VIREO_HOME for a test's own networks). */
+    static VireoProcess start(java.util.Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -39,7 +44,9 @@ final class VireoProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        return new VireoProcess(new ProcessBuilder(command).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return new VireoProcess(builder.start());
     }
 
     private static Thread pump(InputStream in, StringBuffer into, String name) {

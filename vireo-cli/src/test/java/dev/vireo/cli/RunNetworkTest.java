@@ -1,0 +1,165 @@
+package dev.vireo.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.vireo.cli.guest.DefaultGuest;
+import dev.vireo.net.acl.AclFile;
+import dev.vireo.net.dhcp.DhcpConfig;
+import dev.vireo.net.dhcp.DhcpService;
+import dev.vireo.net.frame.Ipv4;
+import dev.vireo.net.frame.MacAddress;
+import dev.vireo.net.transport.NetworkPaths;
+import dev.vireo.net.transport.SeqpacketListener;
+import dev.vireo.net.transport.SwitchServer;
+import dev.vireo.net.vswitch.DropReason;
+import dev.vireo.net.vswitch.PortVlan;
+import dev.vireo.net.vswitch.SwitchPort;
+import dev.vireo.net.vswitch.VirtualSwitch;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Guest-level networking: the default Linux guest with virtio-net NICs on passt NAT and on a
+ * Vireo switch. Traffic goes only to loopback servers this test starts and between VMs.
+ */
+@Tag("guest")
+class RunNetworkTest {
+    static final Duration TIMEOUT = Duration.ofMinutes(8);
+    /** Two VMs booting at once on a shared 2-core machine took 5 min to finish here. */
+    static final Duration TWO_VM_TIMEOUT = Duration.ofMinutes(15);
+    @TempDir Path dir;
+
+    private static DefaultGuest guest() {
+        try {
+            return DefaultGuest.locate();
+        } catch (VireoCliException e) {
+            Assumptions.abort("default guest not prepared: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private static void needPasst() {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/passt")), "passt not installed (apt-get install passt)");
+    }
+
+    private VireoProcess run(Map<String, String> env, String name, String nic, String command) throws Exception {
+        DefaultGuest g = guest();
+        String exec = "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
+        return VireoProcess.start(env, "run", "--kernel", g.kernel().toString(), "--initrd", g.initrd().toString(),
+                "--bios", g.firmware().toString(), "--memory", "256M", "--name", name, "--nic", nic, "--append", exec);
+    }
+
+    @Test
+    void natGivesALeaseAndTheGuestDownloadsFromTheHostLoopbackWithAMatchingChecksum() throws Exception {
+        needPasst();
+        byte[] file = new byte[1 << 20];
+        new Random(7).nextBytes(file);
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(file));
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/f", exchange -> {
+            exchange.sendResponseHeaders(200, file.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(file);
+            }
+        });
+        http.start();
+        try {
+            int port = http.getAddress().getPort();
+            String command = "ip -4 -o addr show eth0; gw=$(ip route | awk '/default/ {print $3}'); echo GATEWAY=$gw; "
+                    + "wget -q -O /tmp/f http://$gw:" + port + "/f && md5sum /tmp/f";
+            try (VireoProcess vm = run(Map.of(), "natvm", "nat", command)) {
+                int status = vm.waitFor(TIMEOUT);
+                assertThat(vm.stdout()).as(VireoProcess.tail(vm.stdout())).containsPattern("eth0\\s+inet \\d+\\.\\d+\\.\\d+\\.\\d+/")
+                        .containsPattern("GATEWAY=\\d+").contains(md5 + "  /tmp/f");
+                assertThat(status).as(vm.stderr()).isZero();
+            }
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void aHostForwardReachesAServerInTheGuest() throws Exception {
+        needPasst();
+        int hostPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            hostPort = probe.getLocalPort();
+        }
+        String command = "mkdir -p /www && echo GUEST-HTTPD-OK > /www/index.html && httpd -p 8080 -h /www && echo HTTPD-READY; sleep 600";
+        try (VireoProcess vm = run(Map.of(), "fwdvm", "nat,hostfwd=tcp:127.0.0.1:" + hostPort + "-:8080", command)) {
+            assertThat(vm.awaitStdout(s -> s.contains("HTTPD-READY"), TIMEOUT)).as(VireoProcess.tail(vm.stdout()) + vm.stderr()).isTrue();
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            String body = null;
+            for (int attempt = 0; attempt < 10 && body == null; attempt++) {
+                try {
+                    body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/index.html"))
+                            .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                } catch (java.io.IOException e) {
+                    Thread.sleep(1000);
+                }
+            }
+            assertThat(body).isEqualTo("GUEST-HTTPD-OK\n");
+        }
+    }
+
+    @Test
+    void twoVmsOnASwitchPingEachOtherWhileAnAclBlocksOneTcpPort() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("h"));
+        Path socket = NetworkPaths.socket(home, "lab");
+        NetworkPaths.prepare(socket);
+        var acls = AclFile.parse("[port b]\ndeny in proto=tcp dport=23\n", "test.acl");
+        try (VirtualSwitch sw = new VirtualSwitch(VirtualSwitch.Config.defaults("lab"));
+             SwitchServer server = SwitchServer.start(sw, SeqpacketListener.bind(socket, SwitchServer.capacity(sw)),
+                     port -> acls.get(port), port -> PortVlan.access())) {
+            // Vireo's DHCP on the internal network: the guests' udhcpc gets a lease at once
+            // (the test then adds fixed addresses so that each VM knows the other's).
+            DhcpService dhcp = DhcpService.attach(sw, DhcpConfig.forSubnet(Ipv4.parse("10.10.0.1"),
+                    MacAddress.derive("dhcp:lab"), 24, false), PortVlan.DEFAULT_VLAN);
+            Map<String, String> env = Map.of("VIREO_HOME", home.toString());
+            String b = "ip addr add 10.10.0.12/24 dev eth0; mkdir -p /www; echo FROM-B > /www/index.html; "
+                    + "httpd -p 80 -h /www; httpd -p 23 -h /www; echo B-READY; sleep 600";
+            String a = "ip addr add 10.10.0.11/24 dev eth0; i=0; while [ $i -lt 300 ]; do "
+                    + "ping -c 1 -W 1 10.10.0.12 >/dev/null 2>&1 && break; i=$((i+1)); done; "
+                    + "ping -c 3 -W 2 10.10.0.12 && echo PING-OK; "
+                    + "wget -q -T 10 -O - http://10.10.0.12:80/ && echo HTTP80-OK; "
+                    + "wget -q -T 5 -O - http://10.10.0.12:23/ || echo HTTP23-BLOCKED";
+            try (VireoProcess vmB = run(env, "b", "switch=lab", b);
+                 VireoProcess vmA = run(env, "a", "switch=lab", a)) {
+                int status = vmA.waitFor(TWO_VM_TIMEOUT);
+                String out = vmA.stdout();
+                assertThat(out).as(VireoProcess.tail(out) + "\nB:\n" + VireoProcess.tail(vmB.stdout()))
+                        .contains("PING-OK").contains("FROM-B").contains("HTTP80-OK").contains("HTTP23-BLOCKED");
+                assertThat(status).isZero();
+                SwitchPort portB = sw.port("b");
+                assertThat(portB.drops(DropReason.ACL_IN)).as("frames to b:23 dropped and counted").isPositive();
+                assertThat(portB.acl().hits(0)).isPositive();
+                assertThat(dhcp.leases()).hasSize(2);
+            }
+        }
+    }
+
+    static String read(InputStream in) throws java.io.IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+}

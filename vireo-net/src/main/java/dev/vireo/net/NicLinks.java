@@ -1,0 +1,27 @@
+package dev.vireo.net;
+
+import dev.vireo.machine.net.FrameLink;
+import dev.vireo.net.transport.NetworkPaths;
+import dev.vireo.net.transport.SwitchClient;
+import dev.vireo.net.uplink.PasstUplink;
+import dev.vireo.net.uplink.Uplinks;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Opens the {@link FrameLink} a {@link NicSpec} asks for; the VM process calls this once per NIC. */
+public final class NicLinks {
+    /** Largest frame a VM NIC sends or receives: MTU 1500 + Ethernet header + one VLAN tag. */
+    public static final int MAX_FRAME = 1522;
+
+    private NicLinks() {}
+
+    public static FrameLink open(NicSpec spec, String vmName, Path vireoHome) throws IOException {
+        return switch (spec.mode()) {
+            case NicSpec.Mode.Nat nat -> PasstUplink.start(vmName, nat.forwards());
+            case NicSpec.Mode.Switch s -> SwitchClient.connect(NetworkPaths.socket(vireoHome, s.network()), vmName, MAX_FRAME);
+            case NicSpec.Mode.HostOnly h -> SwitchClient.connect(NetworkPaths.socket(vireoHome, h.network()), vmName, MAX_FRAME);
+            case NicSpec.Mode.Bridge b -> Uplinks.bridged(b.bridge(), Uplinks.tapName(vmName), null);
+        };
+    }
+}

@@ -1,0 +1,100 @@
+package dev.vireo.net;
+
+import dev.vireo.net.frame.MacAddress;
+import dev.vireo.net.uplink.IpCommand;
+import dev.vireo.net.uplink.PortForward;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A VM NIC as written on the command line ({@code vireo run --nic SPEC}) and stored by the
+ * daemon: the network mode plus an optional fixed MAC. Shared by CLI and daemon.
+ *
+ * <pre>
+ * nat[,hostfwd=tcp:127.0.0.1:8080-:80]…   passt user-mode NAT (default; unprivileged)
+ * switch=NAME                             internal network NAME (vireo net serve NAME)
+ * hostonly=NAME                           host-only network NAME (served with --host-only)
+ * bridge=BRIDGE                           TAP enslaved to host bridge BRIDGE (root)
+ * …,mac=52:54:00:12:34:56                 fixed MAC; otherwise derived from the VM name
+ * </pre>
+ */
+public record NicSpec(Mode mode, long mac) {
+    /** The closed set of network modes; switches over it are exhaustive. */
+    public sealed interface Mode {
+        record Nat(List<PortForward> forwards) implements Mode {
+            public Nat {
+                forwards = List.copyOf(forwards);
+            }
+        }
+
+        record Switch(String network) implements Mode {}
+
+        record HostOnly(String network) implements Mode {}
+
+        record Bridge(String bridge) implements Mode {}
+    }
+
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
+
+    /** Parses SPEC; {@code vmName} gives the stable MAC when the spec has no {@code mac=}. */
+    public static NicSpec parse(String spec, String vmName) {
+        String[] parts = spec.split(",", -1);
+        Mode mode = null;
+        List<PortForward> forwards = new ArrayList<>();
+        long mac = MacAddress.NONE;
+        for (String part : parts) {
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? part : part.substring(0, eq), value = eq < 0 ? null : part.substring(eq + 1);
+            switch (key) {
+                case "nat" -> mode = only(mode, new Mode.Nat(List.of()), spec);
+                case "hostfwd" -> forwards.add(PortForward.parse(need(value, key)));
+                case "switch" -> mode = only(mode, new Mode.Switch(name(need(value, key), "network")), spec);
+                case "hostonly" -> mode = only(mode, new Mode.HostOnly(name(need(value, key), "network")), spec);
+                case "bridge" -> mode = only(mode, new Mode.Bridge(IpCommand.checkName("bridge", need(value, key))), spec);
+                case "mac" -> {
+                    mac = MacAddress.parse(need(value, key));
+                    if (MacAddress.isMulticast(mac) || mac == 0)
+                        throw new IllegalArgumentException("--nic mac=" + value + " must be a unicast address (first octet even), e.g. 52:54:00:12:34:56");
+                }
+                default -> throw new IllegalArgumentException("--nic '" + spec + "': unknown part '" + part
+                        + "'; use nat[,hostfwd=…], switch=NAME, hostonly=NAME or bridge=BRIDGE, and optionally mac=…");
+            }
+        }
+        if (mode == null) {
+            if (!forwards.isEmpty()) mode = new Mode.Nat(forwards);
+            else throw new IllegalArgumentException("--nic '" + spec + "' names no mode; use nat, switch=NAME, hostonly=NAME or bridge=BRIDGE");
+        } else if (!forwards.isEmpty()) {
+            if (!(mode instanceof Mode.Nat)) throw new IllegalArgumentException("--nic '" + spec + "': hostfwd= works only with nat");
+            mode = new Mode.Nat(forwards);
+        }
+        return new NicSpec(mode, mac == MacAddress.NONE ? MacAddress.derive(vmName) : mac);
+    }
+
+    private static Mode only(Mode existing, Mode next, String spec) {
+        if (existing != null) throw new IllegalArgumentException("--nic '" + spec + "' names two modes; give one NIC per --nic");
+        return next;
+    }
+
+    private static String need(String value, String key) {
+        if (value == null || value.isEmpty()) throw new IllegalArgumentException("--nic " + key + "= needs a value");
+        return value;
+    }
+
+    private static String name(String value, String what) {
+        if (!value.matches(NAME)) throw new IllegalArgumentException(what + " name '" + value + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        return value;
+    }
+
+    /** The spec in its canonical text form (what {@code vm info} shows). */
+    @Override
+    public String toString() {
+        String m = switch (mode) {
+            case Mode.Nat nat -> "nat" + nat.forwards().stream().map(f -> ",hostfwd=" + f).reduce("", String::concat);
+            case Mode.Switch s -> "switch=" + s.network();
+            case Mode.HostOnly h -> "hostonly=" + h.network();
+            case Mode.Bridge b -> "bridge=" + b.bridge();
+        };
+        return m + ",mac=" + MacAddress.format(mac);
+    }
+}
