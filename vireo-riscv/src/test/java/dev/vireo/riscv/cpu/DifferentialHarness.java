@@ -62,7 +62,7 @@ final class DifferentialHarness {
             Files.writeString(source, program(sequences));
             String keep = System.getProperty("vireo.difftest.keep");
             if (keep != null) Files.copy(source, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            exec(dir, null, TOOLS + "as", "-march=rv64gc", "-mabi=lp64d", "-o", object.toString(), source.toString());
+            exec(dir, null, TOOLS + "as", "-march=rv64gc_zba_zbb_zbs", "-mabi=lp64d", "-o", object.toString(), source.toString());
             exec(dir, null, TOOLS + "ld", "-static", "-e", "_start", "-Ttext=0x" + Long.toHexString(TEXT),
                     "-Tdata=0x" + Long.toHexString(DATA), "-o", elf.toString(), object.toString());
             exec(dir, null, TOOLS + "objcopy", "-O", "binary", elf.toString(), flat.toString());

@@ -32,9 +32,9 @@ class DifferentialTest {
      * A seed names a sequence of this version of {@link RandomSequence}: a change to the
      * generator changes what old seeds produce, so rerun them against the old generator first.
      * The entries below caught mutations injected while the test was written (MULHSU with a
-     * negative multiplicand; FMIN.S missing NV for a signalling NaN in rs2).
+     * negative multiplicand; FMIN.S/FMAX.S missing NV for a signalling NaN in rs2).
      */
-    static final long[] REGRESSION_SEEDS = {407704162891L, 407704164616L, 407704164690L};
+    static final long[] REGRESSION_SEEDS = {407704164551L, 407704164567L};
 
     @BeforeAll
     static void tools() {

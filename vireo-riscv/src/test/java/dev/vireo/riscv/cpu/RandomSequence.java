@@ -6,7 +6,7 @@ import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
 /**
- * A random, valid, user-level RV64GC instruction sequence and the initial state it runs from,
+ * A random, valid, user-level RV64GC + Zba/Zbb/Zbs instruction sequence and the initial state it runs from,
  * both derived from one seed, for {@link DifferentialTest}.
  *
  * <p>Registers {@code sp} (x2) and {@code s0} (x8) are reserved: {@code sp} points at the
@@ -191,7 +191,8 @@ record RandomSequence(long seed, String text, long[] x, long[] f, int frm, int f
         // ---- instructions ----
 
         void instruction() {
-            switch (r.nextInt(20)) {
+            switch (r.nextInt(22)) {
+                case 20, 21 -> bitManipulation();
                 case 0, 1, 2 -> integerRegister();
                 case 3, 4 -> integerImmediate();
                 case 5 -> loadStore();
@@ -238,6 +239,35 @@ record RandomSequence(long seed, String text, long[] x, long[] f, int frm, int f
                 }
                 case 4 -> emit("lui %s, 0x%x".formatted(xd(), r.nextInt(1 << 20)));
                 default -> emit("auipc %s, 0x%x".formatted(xd(), r.nextInt(1 << 20)));
+            }
+        }
+
+        void bitManipulation() {
+            switch (r.nextInt(4)) {
+                case 0 -> {
+                    String[] ops = {"sh1add", "sh2add", "sh3add", "add.uw", "sh1add.uw", "sh2add.uw", "sh3add.uw",
+                            "andn", "orn", "xnor", "max", "maxu", "min", "minu", "rol", "rolw", "ror", "rorw",
+                            "bclr", "bext", "binv", "bset"};
+                    emit("%s %s, %s, %s".formatted(ops[r.nextInt(ops.length)], xd(), xs(), xs()));
+                }
+                case 1 -> {
+                    String[] ops = {"clz", "clzw", "ctz", "ctzw", "cpop", "cpopw", "sext.b", "sext.h", "zext.h",
+                            "orc.b", "rev8"};
+                    String op = ops[r.nextInt(ops.length)], rd = xd();
+                    if (op.equals("ctzw")) {
+                        // QEMU 7.2 (Debian 12) counts past bit 31 when rs1[31:0] is zero (ctzw of
+                        // 1 << 42 gives 42, the spec says 32); so give ctzw a non-zero low word.
+                        emit("bseti %s, %s, %d".formatted(rd, xs(), r.nextInt(32)));
+                        emit("ctzw %s, %s".formatted(rd, rd));
+                    } else {
+                        emit("%s %s, %s".formatted(op, rd, xs()));
+                    }
+                }
+                case 2 -> {
+                    String[] ops = {"slli.uw", "rori", "bclri", "bexti", "binvi", "bseti"};
+                    emit("%s %s, %s, %d".formatted(ops[r.nextInt(ops.length)], xd(), xs(), r.nextInt(64)));
+                }
+                default -> emit("roriw %s, %s, %d".formatted(xd(), xs(), r.nextInt(32)));
             }
         }
 
