@@ -34,7 +34,7 @@ class DifferentialTest {
      * The entries below caught mutations injected while the test was written (MULHSU with a
      * negative multiplicand; FMIN.S/FMAX.S missing NV for a signalling NaN in rs2).
      */
-    static final long[] REGRESSION_SEEDS = {407704164551L, 407704164567L};
+    static final long[] REGRESSION_SEEDS = {407704163277L, 407704164323L};
 
     @BeforeAll
     static void tools() {

@@ -112,6 +112,15 @@ record RandomSequence(long seed, String text, long[] x, long[] f, int frm, int f
                     case 4 -> 1.8446744e19f;
                     default -> -0.5f;
                 });
+                case 8, 9 -> { // exponent near the subnormal, one and overflow boundaries: rounding and UF/OF
+                    int[] exponents = {0, 1, 2, 25, 126, 127, 128, 253, 254};
+                    yield (r.nextBoolean() ? 0x8000_0000 : 0) | exponents[r.nextInt(exponents.length)] << 23
+                            | switch (r.nextInt(3)) { // fraction: any, just above or just below a power of two
+                                case 0 -> r.nextInt(1 << 23);
+                                case 1 -> r.nextInt(4);
+                                default -> (1 << 23) - 1 - r.nextInt(4);
+                            };
+                }
                 default -> r.nextInt();
             };
         }
@@ -134,6 +143,15 @@ record RandomSequence(long seed, String text, long[] x, long[] f, int frm, int f
                     case 5 -> 3.4028235677973366e38; // just above FLT_MAX
                     default -> 1.401298464324817e-45; // FLT_TRUE_MIN
                 });
+                case 8, 9 -> {
+                    long[] exponents = {0, 1, 2, 54, 1022, 1023, 1024, 2045, 2046, 1023 - 149, 1023 + 128};
+                    long fraction = switch (r.nextInt(3)) {
+                        case 0 -> r.nextLong(1L << 52);
+                        case 1 -> r.nextInt(4);
+                        default -> (1L << 52) - 1 - r.nextInt(4);
+                    };
+                    yield (r.nextBoolean() ? Long.MIN_VALUE : 0) | exponents[r.nextInt(exponents.length)] << 52 | fraction;
+                }
                 default -> r.nextLong();
             };
         }
