@@ -97,7 +97,7 @@ final class DifferentialHarness {
         }
     }
 
-    /** The assembly source for a batch (public for printing a reproducer). */
+    /** The assembly source for a batch; {@code -Dvireo.difftest.keep=FILE} saves it for objdump. */
     static String program(List<RandomSequence> sequences) {
         StringBuilder s = new StringBuilder("""
                 .option norelax
