@@ -29,6 +29,18 @@ class BitManipulationTest {
         }
     }
 
+    /** ctzw looks at rs1[31:0] only: 32 for a zero low word whatever the upper bits (QEMU 7.2 gives 42 here). */
+    @Test
+    void ctzwIgnoresTheUpperWord() {
+        try (var m = run("""
+                li t0, 1
+                slli t0, t0, 42
+                ctzw a0, t0
+                """)) {
+            assertThat(m.reg("a0")).isEqualTo(32);
+        }
+    }
+
     @Test
     void basicBitOperationsCountRotateAndReverse() {
         try (var m = run("""
