@@ -128,6 +128,16 @@ final class Csr {
     }
 
     /**
+     * The value a CSRRS/CSRRC read-modify-write starts from, given the value {@code read}: for
+     * mip, SEIP is the software-writable bit alone, without the external interrupt line.
+     */
+    long readForModify(int csr, long read) {
+        if (csr != MIP) return read;
+        long seip = 1L << Hart.SEIP;
+        return (read & ~seip) | (mipSoft & seip);
+    }
+
+    /**
      * Writes an implemented CSR (access already checked).
      *
      * @return true if the write may have changed which interrupts are pending or enabled, so

@@ -110,7 +110,11 @@ final class SystemOps {
         long old = csr.read(number, insn); // reads have no side effects, so CSRRW may read too
         boolean recheck = false;
         if (writes) {
-            long value = replace ? operand : (op == CSRRS || op == CSRRSI) ? old | operand : old & ~operand;
+            // CSRRS/CSRRC modify mip from its software-writable SEIP bit, not from the value read,
+            // which ORs in the PLIC's line (privileged §3.1.9); otherwise a set or clear of any mip
+            // bit would latch the device line into software SEIP and leave SEIP stuck on.
+            long base = replace ? 0 : csr.readForModify(number, old);
+            long value = replace ? operand : (op == CSRRS || op == CSRRSI) ? base | operand : base & ~operand;
             recheck = csr.write(number, value, insn);
         }
         x[rd] = old;

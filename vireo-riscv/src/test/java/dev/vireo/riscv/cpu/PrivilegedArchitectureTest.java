@@ -300,6 +300,27 @@ class PrivilegedArchitectureTest {
     }
 
     @Test
+    void settingSsipWhileThePlicDrivesSeipDoesNotLatchSeip() {
+        // OpenSBI forwards IPIs with csr_set(mip, SSIP) while the PLIC may hold SEIP high; the
+        // read-modify-write must not copy the line into the software SEIP bit, or SEIP stays
+        // pending after the PLIC drops it (an endless external-interrupt storm in Linux).
+        var m = new TestMachine();
+        m.load("""
+                li t0, 1 << 1
+                csrrs a0, mip, t0     # a0: mip as read, with the PLIC's SEIP
+                csrrc a1, mip, t0
+                halt
+                """);
+        m.hart().setExternalInterrupt(1, true);
+        try (m) {
+            m.start();
+            assertThat(m.reg("a0") & (1L << Hart.SEIP)).as("SEIP reads as the line").isNotZero();
+            m.hart().setExternalInterrupt(1, false);
+            assertThat(m.hart().csr.mip() & ((1L << Hart.SEIP) | (1L << Hart.SSIP))).isZero();
+        }
+    }
+
+    @Test
     void vectoredSupervisorTvecAddsFourTimesTheCause() {
         try (var m = run("""
                 la t0, s_vectors
