@@ -36,7 +36,15 @@ final class VireoProcess implements AutoCloseable {
 
     /** With extra environment variables (e.g. VIREO_HOME for a test's own networks). */
     static VireoProcess start(java.util.Map<String, String> environment, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return startWrapped(List.of(), environment, args);
+    }
+
+    /**
+     * Behind a wrapper command, e.g. {@code ip netns exec NS} (inside a network namespace) or
+     * {@code setpriv --bounding-set=-net_admin} (without a capability).
+     */
+    static VireoProcess startWrapped(List<String> wrapper, java.util.Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-XX:+UseParallelGC");
