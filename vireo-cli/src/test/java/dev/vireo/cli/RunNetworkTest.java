@@ -159,6 +159,67 @@ class RunNetworkTest {
         }
     }
 
+    /**
+     * Isolation: a and b on switch "lab", c on switch "other" with an address in the same
+     * subnet. While a and b ping each other, c keeps trying to reach them and a keeps trying to
+     * reach c; nothing gets through, and neither switch ever learns a MAC of the other's VMs.
+     */
+    @Test
+    void aVmOnAnotherSwitchCannotReachTheVmsOfThisOne() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("h"));
+        Path labSocket = NetworkPaths.socket(home, "lab"), otherSocket = NetworkPaths.socket(home, "other");
+        NetworkPaths.prepare(labSocket);
+        try (VirtualSwitch lab = new VirtualSwitch(VirtualSwitch.Config.defaults("lab"));
+             VirtualSwitch other = new VirtualSwitch(VirtualSwitch.Config.defaults("other"));
+             SwitchServer labServer = SwitchServer.start(lab, SeqpacketListener.bind(labSocket, SwitchServer.capacity(lab)),
+                     port -> null, port -> PortVlan.access());
+             SwitchServer otherServer = SwitchServer.start(other, SeqpacketListener.bind(otherSocket, SwitchServer.capacity(other)),
+                     port -> null, port -> PortVlan.access())) {
+            // The same subnet on both switches: only the switch boundary separates them.
+            DhcpService otherDhcp = DhcpService.attach(other, DhcpConfig.forSubnet(Ipv4.parse("10.10.0.1"),
+                    MacAddress.derive("dhcp:other"), 24, false), PortVlan.DEFAULT_VLAN);
+            Map<String, String> env = Map.of("VIREO_HOME", home.toString());
+            String b = "ip addr add 10.10.0.12/24 dev eth0; echo B-READY; sleep 900";
+            String c = "ip addr add 10.10.0.13/24 dev eth0; while true; do "
+                    + "ping -c 1 -W 1 10.10.0.11 >/dev/null 2>&1 && echo C-REACHED-A; "
+                    + "ping -c 1 -W 1 10.10.0.12 >/dev/null 2>&1 && echo C-REACHED-B; echo C-TRIED; done";
+            String a = "ip addr add 10.10.0.11/24 dev eth0; i=0; while [ $i -lt 300 ]; do "
+                    + "ping -c 1 -W 1 10.10.0.12 >/dev/null 2>&1 && break; i=$((i+1)); done; "
+                    + "ping -c 3 -W 2 10.10.0.12 && echo PING-OK; echo A-PROBING-C; i=0; while [ $i -lt 30 ]; do "
+                    + "ping -c 1 -W 1 10.10.0.13 >/dev/null 2>&1 && echo A-REACHED-C; i=$((i+1)); done; echo A-DONE";
+            try (VireoProcess vmC = run(env, "c", "switch=other", c);
+                 VireoProcess vmB = run(env, "b", "switch=lab", b);
+                 VireoProcess vmA = run(env, "a", "switch=lab", a)) {
+                assertThat(vmA.awaitStdout(s -> s.contains("A-PROBING-C"), TWO_VM_TIMEOUT))
+                        .as(VireoProcess.tail(vmA.stdout()) + "\nB:\n" + VireoProcess.tail(vmB.stdout())).isTrue();
+                assertThat(vmA.stdout()).contains("PING-OK");
+                // c must be up and probing while a probes it (a's 30 tries take at least 30 s).
+                assertThat(vmC.awaitStdout(s -> s.contains("C-TRIED"), TWO_VM_TIMEOUT)).as(VireoProcess.tail(vmC.stdout())).isTrue();
+                int triedBefore = count(vmC.stdout(), "C-TRIED");
+                int status = vmA.waitFor(TWO_VM_TIMEOUT);
+                assertThat(count(vmC.stdout(), "C-TRIED")).as("c kept probing while a probed c").isGreaterThan(triedBefore);
+                assertThat(status).isZero();
+                assertThat(vmA.stdout()).contains("A-DONE").doesNotContain("A-REACHED-C");
+                assertThat(vmC.stdout()).doesNotContain("C-REACHED-A").doesNotContain("C-REACHED-B");
+                assertThat(otherDhcp.leases()).as("c's NIC works: it leased from its own switch").hasSize(1);
+                assertThat(lab.port("c")).isNull();
+                assertThat(other.port("a")).isNull();
+                assertThat(other.port("b")).isNull();
+                long macA = MacAddress.derive("a"), macB = MacAddress.derive("b"), macC = MacAddress.derive("c");
+                assertThat(lab.lookup(PortVlan.DEFAULT_VLAN, macC)).as("lab never saw c's MAC").isEqualTo(-1);
+                assertThat(other.lookup(PortVlan.DEFAULT_VLAN, macA)).as("other never saw a's MAC").isEqualTo(-1);
+                assertThat(other.lookup(PortVlan.DEFAULT_VLAN, macB)).as("other never saw b's MAC").isEqualTo(-1);
+                assertThat(lab.lookup(PortVlan.DEFAULT_VLAN, macB)).as("lab learned b's MAC (b still runs)").isNotEqualTo(-1);
+            }
+        }
+    }
+
+    private static int count(String text, String word) {
+        int n = 0;
+        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) n++;
+        return n;
+    }
+
     static String read(InputStream in) throws java.io.IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
