@@ -141,7 +141,7 @@ class DaemonApiTest {
         JsonNode vm = Json.MAPPER.readTree(vireo("vm", "info", "keep", "--output", "json").out());
         assertThat(vm.path("memoryBytes").asLong()).isEqualTo(64L << 20);
         assertThat(vireo("disk", "list").out()).contains("vol");
-        assertThat(rest("GET", "/api/version", null).json().path("schema").asInt()).isEqualTo(3);
+        assertThat(rest("GET", "/api/version", null).json().path("schema").asInt()).isEqualTo(4);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.vireo.daemon.api.Api;
 import dev.vireo.daemon.api.ConsoleStreams;
 import dev.vireo.daemon.disk.DiskManager;
 import dev.vireo.daemon.http.HttpServer;
+import dev.vireo.daemon.network.NetworkManager;
 import dev.vireo.daemon.registry.Registry;
 import dev.vireo.daemon.vm.VmManager;
 
@@ -27,7 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * vireod: opens the registry, reattaches to running VMMs, and serves the REST API on
+ * vireod: opens the registry, starts the switches of its named networks, reattaches to running VMMs, and serves the REST API on
  * VIREO_HOME/run/api.sock (owner-only) and, when configured, on TCP with a bearer token
  * (and TLS when given a certificate). {@link #close} stops serving; running VMs keep running.
  */
@@ -35,13 +36,16 @@ public final class Daemon implements AutoCloseable {
     private final DaemonConfig config;
     private final Registry registry;
     private final VmManager vms;
+    private final NetworkManager networks;
     private final HttpServer unix;
     private final HttpServer tcp;
     private final int tcpPort;
     private final FileChannel lock;
 
-    private Daemon(DaemonConfig config, Registry registry, VmManager vms, HttpServer unix, HttpServer tcp, int tcpPort, FileChannel lock) {
+    private Daemon(DaemonConfig config, Registry registry, VmManager vms, NetworkManager networks, HttpServer unix, HttpServer tcp,
+                   int tcpPort, FileChannel lock) {
         this.lock = lock;
+        this.networks = networks;
         this.config = config;
         this.registry = registry;
         this.vms = vms;
@@ -71,15 +75,18 @@ public final class Daemon implements AutoCloseable {
             lockFile.close();
             throw e;
         }
+        NetworkManager networks = new NetworkManager(home, registry);
         try {
             DiskManager disks = new DiskManager(home, registry);
-            VmManager vms = new VmManager(config, registry, disks);
+            // Switches first: VMs that start (autostart) or reattach find their networks.
+            networks.startAll();
+            VmManager vms = new VmManager(config, registry, disks, networks);
             vms.recover();
             Map<String, Object> about = new LinkedHashMap<>();
             about.put("version", version);
             about.put("schema", registry.schemaVersion());
             about.put("home", home.root().toString());
-            Api api = new Api(vms, disks, new ConsoleStreams(home, registry), about);
+            Api api = new Api(vms, disks, networks, new ConsoleStreams(home, registry), about);
             var router = api.router();
 
             Files.deleteIfExists(home.apiSocket());
@@ -106,8 +113,9 @@ public final class Daemon implements AutoCloseable {
                     return router.handle(request);
                 });
             }
-            return new Daemon(config, registry, vms, unixServer, tcpServer, port, lockFile);
+            return new Daemon(config, registry, vms, networks, unixServer, tcpServer, port, lockFile);
         } catch (IOException | RuntimeException e) {
+            networks.close();
             registry.close();
             lockFile.close();
             throw e;
@@ -139,6 +147,7 @@ public final class Daemon implements AutoCloseable {
         unix.close();
         if (tcp != null) tcp.close();
         Files.deleteIfExists(config.home().apiSocket());
+        networks.close();
         registry.close();
         lock.close(); // releases the lock: another daemon may start
     }

@@ -22,6 +22,8 @@ public final class NicLinks {
             case NicSpec.Mode.Switch s -> SwitchClient.connect(NetworkPaths.socket(vireoHome, s.network()), vmName, MAX_FRAME);
             case NicSpec.Mode.HostOnly h -> SwitchClient.connect(NetworkPaths.socket(vireoHome, h.network()), vmName, MAX_FRAME);
             case NicSpec.Mode.Bridge b -> Uplinks.bridged(b.bridge(), Uplinks.tapName(vmName), null);
+            case NicSpec.Mode.Network n -> throw new IOException("network=" + n.name() + " names a network of the daemon: define the VM"
+                    + " with vireo vm create … --nic network=" + n.name() + ", or join a switch of vireo net serve with switch=NAME");
         };
     }
 }

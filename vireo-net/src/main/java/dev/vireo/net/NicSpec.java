@@ -16,6 +16,8 @@ import java.util.List;
  * switch=NAME                             internal network NAME (vireo net serve NAME)
  * hostonly=NAME                           host-only network NAME (served with --host-only)
  * bridge=BRIDGE                           TAP enslaved to host bridge BRIDGE (root)
+ * network=NAME                            named network NAME of the daemon (vireo net create);
+ *                                         the daemon turns it into one of the above at VM start
  * …,mac=52:54:00:12:34:56                 fixed MAC; otherwise derived from the VM name
  * </pre>
  */
@@ -33,6 +35,9 @@ public record NicSpec(Mode mode, long mac) {
         record HostOnly(String network) implements Mode {}
 
         record Bridge(String bridge) implements Mode {}
+
+        /** A daemon network by name; only the daemon resolves it (to Nat, Switch, HostOnly or Bridge). */
+        record Network(String name) implements Mode {}
     }
 
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
@@ -52,23 +57,29 @@ public record NicSpec(Mode mode, long mac) {
                 case "switch" -> mode = only(mode, new Mode.Switch(name(need(value, key), "network")), spec);
                 case "hostonly" -> mode = only(mode, new Mode.HostOnly(name(need(value, key), "network")), spec);
                 case "bridge" -> mode = only(mode, new Mode.Bridge(IpCommand.checkName("bridge", need(value, key))), spec);
+                case "network" -> mode = only(mode, new Mode.Network(name(need(value, key), "network")), spec);
                 case "mac" -> {
                     mac = MacAddress.parse(need(value, key));
                     if (MacAddress.isMulticast(mac) || mac == 0)
                         throw new IllegalArgumentException("--nic mac=" + value + " must be a unicast address (first octet even), e.g. 52:54:00:12:34:56");
                 }
                 default -> throw new IllegalArgumentException("--nic '" + spec + "': unknown part '" + part
-                        + "'; use nat[,hostfwd=…], switch=NAME, hostonly=NAME or bridge=BRIDGE, and optionally mac=…");
+                        + "'; use nat[,hostfwd=…], switch=NAME, hostonly=NAME, bridge=BRIDGE or network=NAME, and optionally mac=…");
             }
         }
         if (mode == null) {
             if (!forwards.isEmpty()) mode = new Mode.Nat(forwards);
-            else throw new IllegalArgumentException("--nic '" + spec + "' names no mode; use nat, switch=NAME, hostonly=NAME or bridge=BRIDGE");
+            else throw new IllegalArgumentException("--nic '" + spec + "' names no mode; use nat, switch=NAME, hostonly=NAME, bridge=BRIDGE or network=NAME");
         } else if (!forwards.isEmpty()) {
             if (!(mode instanceof Mode.Nat)) throw new IllegalArgumentException("--nic '" + spec + "': hostfwd= works only with nat");
             mode = new Mode.Nat(forwards);
         }
         return new NicSpec(mode, mac == MacAddress.NONE ? MacAddress.derive(vmName) : mac);
+    }
+
+    /** The same NIC on another mode, keeping its MAC (the daemon resolving {@code network=NAME}). */
+    public NicSpec withMode(Mode newMode) {
+        return new NicSpec(newMode, mac);
     }
 
     private static Mode only(Mode existing, Mode next, String spec) {
@@ -94,6 +105,7 @@ public record NicSpec(Mode mode, long mac) {
             case Mode.Switch s -> "switch=" + s.network();
             case Mode.HostOnly h -> "hostonly=" + h.network();
             case Mode.Bridge b -> "bridge=" + b.bridge();
+            case Mode.Network n -> "network=" + n.name();
         };
         return m + ",mac=" + MacAddress.format(mac);
     }

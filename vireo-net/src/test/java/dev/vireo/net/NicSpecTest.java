@@ -20,6 +20,10 @@ class NicSpecTest {
         assertThat(NicSpec.parse("hostonly=ho1", "a").mode()).isEqualTo(new NicSpec.Mode.HostOnly("ho1"));
         assertThat(NicSpec.parse("bridge=br0,mac=52:54:00:aa:bb:cc", "a"))
                 .isEqualTo(new NicSpec(new NicSpec.Mode.Bridge("br0"), MacAddress.parse("52:54:00:aa:bb:cc")));
+        NicSpec named = NicSpec.parse("network=lab", "a");
+        assertThat(named.mode()).isEqualTo(new NicSpec.Mode.Network("lab"));
+        assertThat(named.toString()).isEqualTo("network=lab,mac=" + MacAddress.format(MacAddress.derive("a")));
+        assertThat(named.withMode(new NicSpec.Mode.Switch("lab")).toString()).isEqualTo("switch=lab,mac=" + MacAddress.format(MacAddress.derive("a")));
     }
 
     @Test
@@ -30,5 +34,7 @@ class NicSpecTest {
         assertThatThrownBy(() -> NicSpec.parse("nat,mac=01:00:00:00:00:01", "a")).hasMessageContaining("unicast");
         assertThatThrownBy(() -> NicSpec.parse("wifi", "a")).hasMessageContaining("unknown part 'wifi'");
         assertThatThrownBy(() -> NicSpec.parse("switch=../etc", "a")).hasMessageContaining("network name");
+        assertThatThrownBy(() -> NicSpec.parse("network=../etc", "a")).hasMessageContaining("network name");
+        assertThatThrownBy(() -> NicSpec.parse("network=lab,hostfwd=tcp::1-:2", "a")).hasMessageContaining("only with nat");
     }
 }

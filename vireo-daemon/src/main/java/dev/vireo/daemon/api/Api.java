@@ -6,6 +6,8 @@ import dev.vireo.daemon.http.HttpRequest;
 import dev.vireo.daemon.registry.DiskRecord;
 import dev.vireo.daemon.http.HttpResponse;
 import dev.vireo.daemon.http.Router;
+import dev.vireo.daemon.network.NetworkManager;
+import dev.vireo.daemon.network.NetworkSpec;
 import dev.vireo.daemon.vm.VmManager;
 import dev.vireo.daemon.vm.VmSpec;
 
@@ -22,12 +24,14 @@ import java.util.Map;
 public final class Api {
     private final VmManager vms;
     private final DiskManager disks;
+    private final NetworkManager networks;
     private final ConsoleStreams consoles;
     private final Map<String, Object> version;
 
-    public Api(VmManager vms, DiskManager disks, ConsoleStreams consoles, Map<String, Object> version) {
+    public Api(VmManager vms, DiskManager disks, NetworkManager networks, ConsoleStreams consoles, Map<String, Object> version) {
         this.vms = vms;
         this.disks = disks;
+        this.networks = networks;
         this.consoles = consoles;
         this.version = version;
     }
@@ -88,6 +92,13 @@ public final class Api {
             return ok(Map.of("deleted", q.parameter("name")));
         });
         r.add("POST", "/api/disks/{name}/resize", q -> ok(DiskInfo.of(disks.resize(q.parameter("name"), Json.read(q.body(), Resize.class).size()))));
+        r.add("GET", "/api/networks", q -> ok(Map.of("networks", networks.list())));
+        r.add("POST", "/api/networks", q -> created(networks.create(Json.read(q.body(), NetworkSpec.class))));
+        r.add("GET", "/api/networks/{name}", q -> ok(networks.info(q.parameter("name"))));
+        r.add("DELETE", "/api/networks/{name}", q -> {
+            networks.delete(q.parameter("name"));
+            return ok(Map.of("deleted", q.parameter("name")));
+        });
         return r;
     }
 

@@ -44,6 +44,16 @@ final class Migrations {
               name VARCHAR(64) PRIMARY KEY,
               definition VARCHAR(65536) NOT NULL,
               created_at TIMESTAMP WITH TIME ZONE NOT NULL)
+            """,
+            // 4: named networks (vireo net create); the options column set depends on the mode
+            """
+            CREATE TABLE networks (
+              name VARCHAR(64) PRIMARY KEY,
+              mode VARCHAR(16) NOT NULL,
+              dhcp VARCHAR(64),
+              host_address VARCHAR(64),
+              bridge VARCHAR(64),
+              created_at TIMESTAMP WITH TIME ZONE NOT NULL)
             """);
 
     private Migrations() {}

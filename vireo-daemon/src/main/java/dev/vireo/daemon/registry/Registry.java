@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The daemon's registry: VMs, volumes and templates in an embedded H2 database under
+ * The daemon's registry: VMs, volumes, templates and networks in an embedded H2 database under
  * VIREO_HOME/registry (see docs/daemon.md for why H2). The daemon is its only writer; H2's
  * file lock also keeps a second daemon on the same VIREO_HOME from opening it.
  * All methods are synchronized on one connection: registry writes are rare and small.
@@ -219,6 +219,50 @@ public final class Registry implements AutoCloseable {
                 while (r.next()) found.put(r.getString(1), r.getString(2));
             }
             return found;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    // ---- networks
+
+    public synchronized void insertNetwork(NetworkRecord network) {
+        String sql = "INSERT INTO networks (name, mode, dhcp, host_address, bridge, created_at) VALUES (?,?,?,?,?,?)";
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            s.setString(1, network.name());
+            s.setString(2, network.mode());
+            s.setString(3, network.dhcp());
+            s.setString(4, network.hostAddress());
+            s.setString(5, network.bridge());
+            s.setTimestamp(6, Timestamp.from(network.createdAt()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            if (e.getErrorCode() == DUPLICATE_KEY) {
+                throw ApiException.conflict("network '" + network.name() + "' already exists; choose another name or delete it first (vireo net delete " + network.name() + ")");
+            }
+            throw failure(e);
+        }
+    }
+
+    public synchronized Optional<NetworkRecord> findNetwork(String name) {
+        return queryNetworks("SELECT * FROM networks WHERE name = ?", name).stream().findFirst();
+    }
+
+    public synchronized List<NetworkRecord> listNetworks() { return queryNetworks("SELECT * FROM networks ORDER BY name", null); }
+
+    public synchronized boolean deleteNetwork(String name) { return update("DELETE FROM networks WHERE name = ?", name) > 0; }
+
+    private List<NetworkRecord> queryNetworks(String sql, String parameter) {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            if (parameter != null) s.setString(1, parameter);
+            List<NetworkRecord> networks = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    networks.add(new NetworkRecord(r.getString("name"), r.getString("mode"), r.getString("dhcp"),
+                            r.getString("host_address"), r.getString("bridge"), r.getTimestamp("created_at").toInstant()));
+                }
+            }
+            return networks;
         } catch (SQLException e) {
             throw failure(e);
         }

@@ -7,6 +7,7 @@ import dev.vireo.daemon.Names;
 import dev.vireo.daemon.Sizes;
 import dev.vireo.daemon.disk.DiskManager;
 import dev.vireo.daemon.disk.DiskSnapshots;
+import dev.vireo.daemon.network.NetworkManager;
 import dev.vireo.daemon.registry.Registry;
 import dev.vireo.daemon.registry.VmRecord;
 import dev.vireo.daemon.registry.VmState;
@@ -39,16 +40,18 @@ public final class VmManager {
     private final VmmSupervisor supervisor;
     private final Admission admission;
     private final DiskManager disks;
+    private final NetworkManager networks;
     private final VmCopies copies;
     private final DiskSnapshots snapshots;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** VMs whose VMM we are stopping on purpose: its end is a stop, never a crash. */
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
 
-    public VmManager(DaemonConfig config, Registry registry, DiskManager disks) {
+    public VmManager(DaemonConfig config, Registry registry, DiskManager disks, NetworkManager networks) {
         this.config = config;
         this.registry = registry;
         this.disks = disks;
+        this.networks = networks;
         this.supervisor = new VmmSupervisor(config.home(), config.vmmCommand(), this::vmmEnded);
         this.admission = new Admission(config.meminfo(), config.overcommit());
         this.copies = new VmCopies(registry, disks);
@@ -78,6 +81,7 @@ public final class VmManager {
         List<String> diskSpecs = spec.disks() == null ? List.of() : List.copyOf(spec.disks());
         for (String disk : diskSpecs) disks.resolve(disk);
         List<String> nics = spec.nics() == null ? List.of() : List.copyOf(spec.nics());
+        networks.check(name, nics);
         VmRecord vm = new VmRecord(name, cpus, memory, kernel, initrd, spec.append(), firmware, diskSpecs, nics,
                 Boolean.TRUE.equals(spec.autostart()), VmState.stopped, "created", null, null, Instant.now());
         registry.insertVm(vm);
@@ -345,7 +349,7 @@ public final class VmManager {
         if (vm.initrd() != null) a.addAll(List.of("--initrd", vm.initrd()));
         if (vm.append() != null) a.addAll(List.of("--append", vm.append()));
         for (String disk : vm.disks()) a.addAll(List.of("--disk", disks.resolve(disk)));
-        for (String nic : vm.nics()) a.addAll(List.of("--nic", nic));
+        for (String nic : networks.resolve(vm.name(), vm.nics())) a.addAll(List.of("--nic", nic));
         return a;
     }
 

@@ -63,6 +63,8 @@ public final class VmmSupervisor {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.vmmLog(vm).toFile()));
+        // The VMM finds the daemon's network switches (VIREO_HOME/net/NAME.sock) through VIREO_HOME.
+        builder.environment().put("VIREO_HOME", home.root().toString());
         Process process = builder.start();
         children.put(process.pid(), process);
         long deadline = System.nanoTime() + readyTimeout.toNanos();

@@ -1,0 +1,13 @@
+package dev.vireo.daemon.registry;
+
+import java.time.Instant;
+
+/**
+ * A named network as the registry stores it ({@code vireo net create}).
+ *
+ * @param mode        nat, internal, hostonly or bridge ({@link dev.vireo.daemon.network.NetworkMode})
+ * @param dhcp        internal: the DHCP server's ADDR/PREFIX, or null for no DHCP
+ * @param hostAddress hostonly: the host TAP's ADDR/PREFIX
+ * @param bridge      bridge: the existing host bridge the VMs' TAPs join
+ */
+public record NetworkRecord(String name, String mode, String dhcp, String hostAddress, String bridge, Instant createdAt) {}
