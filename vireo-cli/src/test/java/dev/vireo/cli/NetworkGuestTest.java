@@ -1,0 +1,115 @@
+package dev.vireo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vireo.cli.guest.DefaultGuest;
+import dev.vireo.daemon.api.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static dev.vireo.cli.CliTest.vireo;
+import static dev.vireo.cli.DaemonApiTest.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A named internal network end to end, through the CLI only: the daemon runs the switch, two
+ * VMs of the default guest defined with {@code --nic network=lab} lease from its DHCP and ping
+ * each other, then stop; the network is deleted once no VM uses it.
+ */
+@Tag("guest")
+class NetworkGuestTest {
+    /** Two guests booting at once on a shared 2-core machine. */
+    static final long TIMEOUT_NANOS = 15 * 60 * 1_000_000_000L;
+
+    @TempDir Path dir;
+    DaemonFixture fixture;
+
+    @BeforeEach
+    void startDaemon() throws Exception {
+        try {
+            DefaultGuest.locate();
+        } catch (VireoCliException e) {
+            Assumptions.abort("default guest not prepared: " + e.getMessage());
+        }
+        fixture = new DaemonFixture(dir, 1.0, null, 4_000_000, DaemonCommand.vmmCommand());
+    }
+
+    @AfterEach
+    void stopDaemon() throws Exception {
+        if (fixture != null) fixture.close();
+    }
+
+    static JsonNode json(CliTest.Run run) throws Exception { return Json.MAPPER.readTree(ok(run).out()); }
+
+    static String exec(String command) {
+        return "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
+    }
+
+    JsonNode awaitState(String vm, String state) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT_NANOS;
+        JsonNode info = json(vireo("vm", "info", vm, "--output", "json"));
+        while (!info.path("state").asText().equals(state) && !info.path("state").asText().equals("crashed") && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            info = json(vireo("vm", "info", vm, "--output", "json"));
+        }
+        assertThat(info.path("state").asText()).as("%s; console: %s", info, tail(vm)).isEqualTo(state);
+        return info;
+    }
+
+    String tail(String vm) throws Exception {
+        Path log = fixture.home.consoleLog(vm);
+        if (!Files.exists(log)) return "(no console log)";
+        String text = Files.readString(log);
+        return text.substring(Math.max(0, text.length() - 3000));
+    }
+
+    static List<String> strings(JsonNode array) {
+        List<String> list = new ArrayList<>();
+        array.forEach(v -> list.add(v.asText()));
+        return list;
+    }
+
+    @Test
+    void twoVmsOnANamedInternalNetworkPingEachOtherThenStop() throws Exception {
+        ok(vireo("net", "create", "lab", "--mode", "internal", "--dhcp", "10.30.0.1/24"));
+        ok(vireo("vm", "create", "b", "--memory", "256M", "--nic", "network=lab",
+                "--append", exec("ip addr add 10.30.0.12/24 dev eth0; echo B-READY; sleep 900")));
+        ok(vireo("vm", "create", "a", "--memory", "256M", "--nic", "network=lab",
+                "--append", exec("ip addr add 10.30.0.11/24 dev eth0; i=0; while [ $i -lt 300 ]; do "
+                        + "ping -c 1 -W 1 10.30.0.12 >/dev/null 2>&1 && break; i=$((i+1)); done; "
+                        + "ping -c 3 -W 2 10.30.0.12 && echo PING-OK")));
+        ok(vireo("vm", "start", "b"));
+        ok(vireo("vm", "start", "a"));
+        // Both VMMs joined the daemon's switch as ports named after their VMs.
+        JsonNode network = json(vireo("net", "list", "--output", "json")).get(0);
+        assertThat(strings(network.path("ports"))).contains("dhcp", "a", "b");
+        assertThat(strings(network.path("vms"))).containsExactly("a", "b");
+
+        awaitState("a", "stopped");
+        String logA = ok(vireo("vm", "log", "a")).out();
+        assertThat(logA).as(tail("a") + "\nB:\n" + tail("b")).contains("3 packets transmitted, 3 packets received").contains("PING-OK")
+                .contains("vireo-exec-status: 0");
+        assertThat(tail("a")).doesNotContain("no DHCP lease");
+        ok(vireo("vm", "stop", "b"));
+        awaitState("b", "stopped");
+
+        network = json(vireo("net", "list", "--output", "json")).get(0);
+        assertThat(network.path("leases").asInt()).as("both guests leased from the daemon's DHCP at boot").isEqualTo(2);
+        assertThat(strings(network.path("ports"))).containsExactly("dhcp");
+        assertThat(vireo("net", "delete", "lab").err()).contains("is used by vm 'a', 'b'");
+        ok(vireo("vm", "delete", "a"));
+        ok(vireo("vm", "delete", "b"));
+        ok(vireo("net", "delete", "lab"));
+        assertThat(fixture.home.root().resolve("net/lab.sock")).doesNotExist();
+    }
+}
