@@ -23,6 +23,18 @@ public interface FrameLink extends AutoCloseable {
     /** Sends one frame; returns false when it was dropped (link down, peer slow, frame invalid). */
     boolean send(byte[] frame, int offset, int length);
 
+    /**
+     * Whether the link carries frames now (a switch connection that is up, a passt process
+     * that runs). The NIC reports it to the guest as its link status (virtio-net STATUS).
+     */
+    default boolean linkUp() { return true; }
+
+    /**
+     * Registers the one listener told (on the link's own thread) after {@link #linkUp()}
+     * changed. Links whose state never changes ignore it.
+     */
+    default void onLinkChange(Runnable listener) {}
+
     /** A short description for logs and {@code vm info}: "switch lab (/run/…/lab.sock)". */
     String describe();
 

@@ -11,6 +11,7 @@ package dev.vireo.machine.net;
 public final class ReattachableLink implements FrameLink {
     private final FrameLink link;
     private volatile Receiver receiver;
+    private volatile Runnable linkListener;
 
     public ReattachableLink(FrameLink link) {
         this.link = link;
@@ -18,7 +19,18 @@ public final class ReattachableLink implements FrameLink {
             Receiver r = receiver;
             if (r != null) r.receive(frame, offset, length);
         });
+        link.onLinkChange(() -> {
+            Runnable l = linkListener;
+            if (l != null) l.run();
+        });
     }
+
+    @Override
+    public boolean linkUp() { return link.linkUp(); }
+
+    /** The current device's listener replaces the previous device's. */
+    @Override
+    public void onLinkChange(Runnable listener) { this.linkListener = listener; }
 
     @Override
     public void start(Receiver receiver) {

@@ -28,6 +28,7 @@ public final class SwitchClient implements FrameLink {
     private volatile boolean closed;
     private volatile String lastError = "";
     private Thread reader;
+    private volatile Runnable linkListener;
 
     /** Connects once now, so that a wrong path or name fails at start-up with its reason. */
     public static SwitchClient connect(Path socketPath, String portName, int maxFrame) throws IOException {
@@ -69,6 +70,7 @@ public final class SwitchClient implements FrameLink {
                 try {
                     socket = s = open();
                     backoff = MIN_BACKOFF_MS;
+                    linkChanged(); // reconnected: the guest sees its link come back
                 } catch (IOException e) {
                     lastError = e.getMessage();
                     LockSupport.parkNanos(backoff * 1_000_000);
@@ -88,8 +90,20 @@ public final class SwitchClient implements FrameLink {
             }
             s.close();
             socket = null; // the switch went away: reconnect
+            if (!closed) linkChanged(); // the guest sees its link go down meanwhile
         }
     }
+
+    private void linkChanged() {
+        Runnable l = linkListener;
+        if (l != null) l.run();
+    }
+
+    @Override
+    public boolean linkUp() { return socket != null; }
+
+    @Override
+    public void onLinkChange(Runnable listener) { this.linkListener = listener; }
 
     @Override
     public boolean send(byte[] frame, int offset, int length) {

@@ -85,11 +85,17 @@ class SwitchTransportTest {
         SwitchServer server = serve(sw, socket);
         try (SwitchClient a = SwitchClient.connect(socket, "a", 1522);
              SwitchClient b = SwitchClient.connect(socket, "b", 1522)) {
+            java.util.List<Boolean> aLink = new java.util.concurrent.CopyOnWriteArrayList<>();
+            a.onLinkChange(() -> aLink.add(a.linkUp()));
             start(a);
             BlockingQueue<byte[]> atB = start(b);
+            assertThat(a.linkUp()).isTrue();
             server.close();
             sw.close();
             waitFor(() -> !a.connected() && !b.connected());
+            assertThat(a.linkUp()).isFalse();
+            waitFor(() -> !aLink.isEmpty());
+            assertThat(aLink.getFirst()).as("the NIC is told the link went down").isFalse();
             int n = FrameBuilder.arp(buf, FrameBuilder.ARP_REQUEST, MAC_A, 1, 0, 2);
             assertThat(a.send(buf, 0, n)).as("dropped while the switch is down").isFalse();
 
@@ -97,6 +103,8 @@ class SwitchTransportTest {
             try (SwitchServer server2 = serve(sw2, socket)) {
                 waitFor(() -> a.connected() && b.connected());
                 assertThat(a.connects()).isEqualTo(2);
+                waitFor(() -> aLink.size() >= 2);
+                assertThat(aLink).as("down, then up again after the reconnect").containsExactly(false, true);
                 atB.clear();
                 assertThat(a.send(buf, 0, n)).isTrue();
                 assertThat(atB.poll(2, TimeUnit.SECONDS)).hasSize(n);

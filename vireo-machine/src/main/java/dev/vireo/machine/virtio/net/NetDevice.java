@@ -12,8 +12,9 @@ import dev.vireo.machine.virtio.VirtqueueException;
 
 /**
  * The virtio network device (virtio 1.2 §5.1, device ID 1): queue 0 receive, queue 1
- * transmit, no control queue. Features: MAC (the address in config space), STATUS (link
- * always up) and MRG_RXBUF (a frame may span several receive buffers). No offloads: the
+ * transmit, no control queue. Features: MAC (the address in config space), STATUS (the
+ * link's state: {@link FrameLink#linkUp()}, e.g. down while a switch restarts; a change raises
+ * the configuration-change interrupt, so the guest's carrier follows) and MRG_RXBUF (a frame may span several receive buffers). No offloads: the
  * guest computes checksums and never sends segments above the MTU.
  *
  * <pre>
@@ -46,6 +47,7 @@ public final class NetDevice implements VirtioDevice {
     private final byte[] header = new byte[HEADER];
     private final int[] heads = new int[QUEUE_SIZE], usedLengths = new int[QUEUE_SIZE];
     private volatile boolean active;
+    private volatile VirtioContext context;
     private boolean mergeable; // guarded by the worker lock
 
     public NetDevice(NetConfig config, FrameLink link) {
@@ -54,6 +56,16 @@ public final class NetDevice implements VirtioDevice {
         this.ring = new ReceiveRing(config.receiveRingFrames(), MAX_FRAME);
         this.worker = new QueueWorker("vireo-net-" + config.name(), this::drain);
         link.start(this::fromNetwork);
+        link.onLinkChange(this::linkChanged);
+    }
+
+    /** On the link's thread: tell an active driver to re-read the status field. */
+    private void linkChanged() {
+        VirtioContext c = context;
+        if (active && c != null) {
+            metrics.linkChanges.incrementAndGet();
+            c.signalConfigChange();
+        }
     }
 
     public NetMetrics metrics() { return metrics; }
@@ -88,7 +100,7 @@ public final class NetDevice implements VirtioDevice {
 
     private int configByte(int offset) {
         if (offset < 6) return (int) (config.mac() >>> (40 - 8 * offset));
-        if (offset == 6) return STATUS_LINK_UP;
+        if (offset == 6) return link.linkUp() ? STATUS_LINK_UP : 0;
         return 0;
     }
 
@@ -97,6 +109,7 @@ public final class NetDevice implements VirtioDevice {
         worker.activate(context, () -> {
             mergeable = VirtioFeatures.has(context.features(), F_MRG_RXBUF);
             ring.clear();
+            this.context = context;
             active = true;
         });
     }

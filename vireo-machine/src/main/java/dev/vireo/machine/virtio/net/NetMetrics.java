@@ -12,6 +12,7 @@ public final class NetMetrics {
     final AtomicLong txFrames = new AtomicLong(), txBytes = new AtomicLong(), txDropped = new AtomicLong();
     final AtomicLong rxFrames = new AtomicLong(), rxBytes = new AtomicLong(), rxDropped = new AtomicLong(),
             rxTruncated = new AtomicLong();
+    final AtomicLong linkChanges = new AtomicLong();
 
     public long txFrames() { return txFrames.get(); }
     public long txBytes() { return txBytes.get(); }
@@ -21,6 +22,9 @@ public final class NetMetrics {
     public long rxDropped() { return rxDropped.get(); }
     /** Frames that ran out of guest buffers half-way (mergeable buffers); the guest drops them. */
     public long rxTruncated() { return rxTruncated.get(); }
+
+    /** Link state changes reported to the guest (configuration-change interrupts). */
+    public long linkChanges() { return linkChanges.get(); }
 
     /** A snapshot for {@code vm info} and logs. */
     public Snapshot snapshot() {

@@ -35,8 +35,12 @@ class NetDeviceTest {
         final List<byte[]> sent = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
         volatile Receiver receiver;
+        volatile boolean up = true;
+        volatile Runnable linkListener;
 
         @Override public void start(Receiver r) { receiver = r; }
+        @Override public boolean linkUp() { return up; }
+        @Override public void onLinkChange(Runnable l) { linkListener = l; }
         @Override public boolean send(byte[] f, int o, int l) {
             sent.add(Arrays.copyOfRange(f, o, o + l));
             threads.add(Thread.currentThread().getName());
@@ -82,6 +86,32 @@ class NetDeviceTest {
         assertThat(transport.read(0x100, 1)).isEqualTo(0x52);
         assertThat(transport.read(0x105, 1)).isEqualTo(0x56);
         assertThat(transport.read(0x106, 2)).isEqualTo(1);
+    }
+
+    @Test
+    void reportsTheLinksStateAndRaisesAConfigChangeWhenItChanges() {
+        start(true);
+        int generation = driver.reg(0x0fc);
+        assertThat(transport.read(0x106, 2)).as("status: link up").isEqualTo(1);
+        link.up = false;
+        link.linkListener.run();
+        assertThat(transport.read(0x106, 2)).as("status: link down").isEqualTo(0);
+        assertThat(driver.reg(0x060) & 2).as("configuration-change interrupt").isEqualTo(2);
+        assertThat(driver.reg(0x0fc)).as("config generation").isNotEqualTo(generation);
+        driver.reg(0x064, 2);
+        link.up = true;
+        link.linkListener.run();
+        assertThat(transport.read(0x106, 2)).isEqualTo(1);
+        assertThat(driver.reg(0x060) & 2).isEqualTo(2);
+        assertThat(device.metrics().linkChanges()).isEqualTo(2);
+    }
+
+    @Test
+    void aLinkChangeBeforeTheDriverIsReadyRaisesNothing() {
+        link.up = false;
+        link.linkListener.run();
+        assertThat(driver.reg(0x060)).isZero();
+        assertThat(transport.read(0x106, 2)).isEqualTo(0);
     }
 
     @Test
