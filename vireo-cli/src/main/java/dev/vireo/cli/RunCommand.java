@@ -94,7 +94,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--nic", paramLabel = "SPEC",
             description = "A virtio-net NIC: nat[,hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT]… (passt), switch=NAME, "
-                    + "hostonly=NAME, bridge=BRIDGE; optionally ,mac=52:54:00:…. Repeat for more NICs (eth0, eth1, …).")
+                    + "hostonly=NAME, bridge=BRIDGE; optionally ,mac=52:54:00:… and ,rate=10M (bytes/s each way). "
+                    + "Repeat for more NICs (eth0, eth1, …).")
     List<String> nics = new ArrayList<>();
 
     @Option(names = "--name", paramLabel = "NAME", defaultValue = "vm",

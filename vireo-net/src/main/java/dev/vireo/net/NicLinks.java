@@ -1,6 +1,7 @@
 package dev.vireo.net;
 
 import dev.vireo.machine.net.FrameLink;
+import dev.vireo.net.ratelimit.RateLimitedLink;
 import dev.vireo.net.transport.NetworkPaths;
 import dev.vireo.net.transport.SwitchClient;
 import dev.vireo.net.uplink.PasstUplink;
@@ -17,6 +18,11 @@ public final class NicLinks {
     private NicLinks() {}
 
     public static FrameLink open(NicSpec spec, String vmName, Path vireoHome) throws IOException {
+        FrameLink link = openMode(spec, vmName, vireoHome);
+        return spec.rate() == 0 ? link : new RateLimitedLink(link, spec.rate());
+    }
+
+    private static FrameLink openMode(NicSpec spec, String vmName, Path vireoHome) throws IOException {
         return switch (spec.mode()) {
             case NicSpec.Mode.Nat nat -> PasstUplink.start(vmName, nat.forwards());
             case NicSpec.Mode.Switch s -> SwitchClient.connect(NetworkPaths.socket(vireoHome, s.network()), vmName, MAX_FRAME);

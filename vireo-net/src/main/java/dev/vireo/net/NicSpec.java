@@ -1,6 +1,7 @@
 package dev.vireo.net;
 
 import dev.vireo.net.frame.MacAddress;
+import dev.vireo.net.ratelimit.RateLimitedLink;
 import dev.vireo.net.uplink.IpCommand;
 import dev.vireo.net.uplink.PortForward;
 
@@ -19,9 +20,20 @@ import java.util.List;
  * network=NAME                            named network NAME of the daemon (vireo net create);
  *                                         the daemon turns it into one of the above at VM start
  * …,mac=52:54:00:12:34:56                 fixed MAC; otherwise derived from the VM name
+ * …,rate=10M                              at most 10 MiB/s each way (token bucket; K, M, G: KiB, MiB, GiB)
  * </pre>
+ *
+ * @param rate bytes per second each way, or 0 for no limit
  */
-public record NicSpec(Mode mode, long mac) {
+public record NicSpec(Mode mode, long mac, long rate) {
+    public NicSpec {
+        if (rate != 0 && rate < RateLimitedLink.MIN_RATE) throw new IllegalArgumentException("--nic rate=" + rate + " is below the minimum 64K (bytes per second)");
+    }
+
+    public NicSpec(Mode mode, long mac) {
+        this(mode, mac, 0);
+    }
+
     /** The closed set of network modes; switches over it are exhaustive. */
     public sealed interface Mode {
         record Nat(List<PortForward> forwards) implements Mode {
@@ -47,7 +59,7 @@ public record NicSpec(Mode mode, long mac) {
         String[] parts = spec.split(",", -1);
         Mode mode = null;
         List<PortForward> forwards = new ArrayList<>();
-        long mac = MacAddress.NONE;
+        long mac = MacAddress.NONE, rate = 0;
         for (String part : parts) {
             int eq = part.indexOf('=');
             String key = eq < 0 ? part : part.substring(0, eq), value = eq < 0 ? null : part.substring(eq + 1);
@@ -63,8 +75,9 @@ public record NicSpec(Mode mode, long mac) {
                     if (MacAddress.isMulticast(mac) || mac == 0)
                         throw new IllegalArgumentException("--nic mac=" + value + " must be a unicast address (first octet even), e.g. 52:54:00:12:34:56");
                 }
+                case "rate" -> rate = rate(need(value, key));
                 default -> throw new IllegalArgumentException("--nic '" + spec + "': unknown part '" + part
-                        + "'; use nat[,hostfwd=…], switch=NAME, hostonly=NAME, bridge=BRIDGE or network=NAME, and optionally mac=…");
+                        + "'; use nat[,hostfwd=…], switch=NAME, hostonly=NAME, bridge=BRIDGE or network=NAME, and optionally mac=… and rate=…");
             }
         }
         if (mode == null) {
@@ -74,12 +87,25 @@ public record NicSpec(Mode mode, long mac) {
             if (!(mode instanceof Mode.Nat)) throw new IllegalArgumentException("--nic '" + spec + "': hostfwd= works only with nat");
             mode = new Mode.Nat(forwards);
         }
-        return new NicSpec(mode, mac == MacAddress.NONE ? MacAddress.derive(vmName) : mac);
+        return new NicSpec(mode, mac == MacAddress.NONE ? MacAddress.derive(vmName) : mac, rate);
+    }
+
+    /** {@code rate=N[K|M|G]}: bytes per second, binary multiples. */
+    private static long rate(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})([KMG]?)").matcher(value);
+        if (!m.matches()) throw new IllegalArgumentException("--nic rate=" + value + " is not a rate; give bytes per second such as 512K or 10M");
+        int shift = switch (m.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            default -> 0;
+        };
+        return Long.parseLong(m.group(1)) << shift;
     }
 
     /** The same NIC on another mode, keeping its MAC (the daemon resolving {@code network=NAME}). */
     public NicSpec withMode(Mode newMode) {
-        return new NicSpec(newMode, mac);
+        return new NicSpec(newMode, mac, rate);
     }
 
     private static Mode only(Mode existing, Mode next, String spec) {
@@ -107,6 +133,6 @@ public record NicSpec(Mode mode, long mac) {
             case Mode.Bridge b -> "bridge=" + b.bridge();
             case Mode.Network n -> "network=" + n.name();
         };
-        return m + ",mac=" + MacAddress.format(mac);
+        return m + ",mac=" + MacAddress.format(mac) + (rate == 0 ? "" : ",rate=" + rate);
     }
 }

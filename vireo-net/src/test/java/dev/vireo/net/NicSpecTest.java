@@ -20,6 +20,12 @@ class NicSpecTest {
         assertThat(NicSpec.parse("hostonly=ho1", "a").mode()).isEqualTo(new NicSpec.Mode.HostOnly("ho1"));
         assertThat(NicSpec.parse("bridge=br0,mac=52:54:00:aa:bb:cc", "a"))
                 .isEqualTo(new NicSpec(new NicSpec.Mode.Bridge("br0"), MacAddress.parse("52:54:00:aa:bb:cc")));
+        NicSpec limited = NicSpec.parse("switch=lab,rate=10M", "a");
+        assertThat(limited.rate()).isEqualTo(10L << 20);
+        assertThat(limited.toString()).isEqualTo("switch=lab,mac=" + MacAddress.format(MacAddress.derive("a")) + ",rate=10485760");
+        assertThat(NicSpec.parse(limited.toString(), "other")).isEqualTo(limited);
+        assertThat(NicSpec.parse("nat,rate=65536", "a").rate()).isEqualTo(65536);
+        assertThat(NicSpec.parse("network=lab,rate=1G", "a").withMode(new NicSpec.Mode.Switch("lab")).rate()).isEqualTo(1L << 30);
         NicSpec named = NicSpec.parse("network=lab", "a");
         assertThat(named.mode()).isEqualTo(new NicSpec.Mode.Network("lab"));
         assertThat(named.toString()).isEqualTo("network=lab,mac=" + MacAddress.format(MacAddress.derive("a")));
@@ -35,6 +41,8 @@ class NicSpecTest {
         assertThatThrownBy(() -> NicSpec.parse("wifi", "a")).hasMessageContaining("unknown part 'wifi'");
         assertThatThrownBy(() -> NicSpec.parse("switch=../etc", "a")).hasMessageContaining("network name");
         assertThatThrownBy(() -> NicSpec.parse("network=../etc", "a")).hasMessageContaining("network name");
+        assertThatThrownBy(() -> NicSpec.parse("nat,rate=fast", "a")).hasMessageContaining("give bytes per second such as 512K");
+        assertThatThrownBy(() -> NicSpec.parse("nat,rate=1K", "a")).hasMessageContaining("below the minimum 64K");
         assertThatThrownBy(() -> NicSpec.parse("network=lab,hostfwd=tcp::1-:2", "a")).hasMessageContaining("only with nat");
     }
 }

@@ -29,7 +29,8 @@ final class VmCreateCommand implements Callable<Integer> {
     @Option(names = {"--firmware", "--bios"}, paramLabel = "FILE", description = "M-mode firmware, or 'none' for bare-metal ELFs") String firmware;
     @Option(names = "--from-template", paramLabel = "TEMPLATE") String template;
     @Option(names = "--disk", paramLabel = "SPEC", description = "VOLUME or /path[,format=…][,readonly=on] (repeatable)") List<String> disks = new ArrayList<>();
-    @Option(names = "--nic", paramLabel = "SPEC", description = "network interface (repeatable)") List<String> nics = new ArrayList<>();
+    @Option(names = "--nic", paramLabel = "SPEC", description = "network interface (repeatable): network=NAME (vireo net create), or as vireo run --nic: "
+            + "nat[,hostfwd=…], switch=NAME, hostonly=NAME, bridge=BR; optionally ,mac=… ,rate=10M") List<String> nics = new ArrayList<>();
     @Option(names = "--autostart", description = "start it when the daemon starts") boolean autostart;
     @Option(names = "--output", paramLabel = "FORMAT", description = "table (default) or json") OutputFormat output = OutputFormat.table;
 
