@@ -99,6 +99,45 @@ class RunNetworkTest {
         }
     }
 
+    /**
+     * {@code rate=128K}: a 2 MiB download through NAT takes at least (2 MiB - the 64 KiB
+     * burst) / 128 KiB/s = 15.5 s by the guest's clock; unlimited, this guest moves 0.7-1 MiB/s
+     * through NAT (bench/net-vs-qemu), so about 2-3 s.
+     */
+    @Test
+    void aRateLimitedNicHoldsADownloadToItsRate() throws Exception {
+        needPasst();
+        byte[] file = new byte[2 << 20];
+        new Random(11).nextBytes(file);
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(file));
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/f", exchange -> {
+            exchange.sendResponseHeaders(200, file.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(file);
+            }
+        });
+        http.start();
+        try {
+            int port = http.getAddress().getPort();
+            String command = "gw=$(ip route | awk '/default/ {print $3}'); t0=$(cut -d' ' -f1 /proc/uptime); "
+                    + "wget -q -O /tmp/f http://$gw:" + port + "/f; t1=$(cut -d' ' -f1 /proc/uptime); md5sum /tmp/f; "
+                    + "echo \"SECONDS=$t0 $t1\"";
+            try (VireoProcess vm = run(Map.of(), "slowvm", "nat,rate=128K", command)) {
+                int status = vm.waitFor(TIMEOUT);
+                String out = vm.stdout();
+                assertThat(out).as(VireoProcess.tail(out)).contains(md5 + "  /tmp/f");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("SECONDS=([0-9.]+) ([0-9.]+)").matcher(out);
+                assertThat(m.find()).isTrue();
+                double seconds = Double.parseDouble(m.group(2)) - Double.parseDouble(m.group(1));
+                assertThat(seconds).as("download time at 128 KiB/s").isGreaterThanOrEqualTo(15.0);
+                assertThat(status).as(vm.stderr()).isZero();
+            }
+        } finally {
+            http.stop(0);
+        }
+    }
+
     @Test
     void aHostForwardReachesAServerInTheGuest() throws Exception {
         needPasst();
@@ -211,6 +250,35 @@ class RunNetworkTest {
                 assertThat(other.lookup(PortVlan.DEFAULT_VLAN, macB)).as("other never saw b's MAC").isEqualTo(-1);
                 assertThat(lab.lookup(PortVlan.DEFAULT_VLAN, macB)).as("lab learned b's MAC (b still runs)").isNotEqualTo(-1);
             }
+        }
+    }
+
+    /**
+     * Link state (virtio-net STATUS): while the switch is gone the guest's eth0 loses its
+     * carrier, and gets it back when the switch returns and the NIC has reconnected.
+     */
+    @Test
+    void theGuestSeesItsCarrierDropWhileTheSwitchIsDownAndReturn() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("h"));
+        Path socket = NetworkPaths.socket(home, "lab");
+        NetworkPaths.prepare(socket);
+        String watch = "last=x; while true; do c=$(cat /sys/class/net/eth0/carrier 2>/dev/null || echo 0); "
+                + "[ \"$c\" != \"$last\" ] && echo CARRIER=$c; last=$c; sleep 0.2; done";
+        VirtualSwitch sw = new VirtualSwitch(VirtualSwitch.Config.defaults("lab"));
+        SwitchServer server = SwitchServer.start(sw, SeqpacketListener.bind(socket, SwitchServer.capacity(sw)), port -> null, port -> PortVlan.access());
+        try (VireoProcess vm = run(Map.of("VIREO_HOME", home.toString()), "watch", "switch=lab", watch)) {
+            assertThat(vm.awaitStdout(s -> s.contains("CARRIER=1"), TIMEOUT)).as(VireoProcess.tail(vm.stdout()) + vm.stderr()).isTrue();
+            server.close();
+            sw.close();
+            assertThat(vm.awaitStdout(s -> s.contains("CARRIER=0"), Duration.ofMinutes(2))).as(VireoProcess.tail(vm.stdout())).isTrue();
+            int ups = count(vm.stdout(), "CARRIER=1");
+            sw = new VirtualSwitch(VirtualSwitch.Config.defaults("lab"));
+            server = SwitchServer.start(sw, SeqpacketListener.bind(socket, SwitchServer.capacity(sw)), port -> null, port -> PortVlan.access());
+            assertThat(vm.awaitStdout(s -> count(s, "CARRIER=1") > ups, Duration.ofMinutes(2))).as(VireoProcess.tail(vm.stdout())).isTrue();
+            assertThat(sw.port("watch")).as("the NIC rejoined the new switch").isNotNull();
+        } finally {
+            server.close();
+            sw.close();
         }
     }
 
