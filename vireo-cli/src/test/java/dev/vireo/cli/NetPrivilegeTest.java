@@ -61,6 +61,26 @@ class NetPrivilegeTest {
     }
 
     @Test
+    void aDaemonWithoutCapNetAdminRefusesAHostOnlyNetworkWithTheFix() throws Exception {
+        Path home = dir.resolve("h");
+        try (VireoProcess daemon = vireo("daemon")) {
+            Path api = home.resolve("run/api.sock");
+            for (int i = 0; i < 600 && !Files.exists(api) && daemon.isAlive(); i++) Thread.sleep(100);
+            assertThat(api).as(daemon.stdout() + daemon.stderr()).exists();
+            System.setProperty("vireo.home", home.toString());
+            try {
+                CliTest.Run refused = CliTest.vireo("net", "create", "ho", "--mode", "hostonly", "--subnet", "192.168.59.1/24");
+                assertThat(refused.exit()).isEqualTo(1);
+                assertThat(refused.err()).isEqualTo("vireo: network 'ho': its host TAP 'vt-ho' needs root or CAP_NET_ADMIN; "
+                        + "run vireod as root, or use --mode internal or nat\n");
+                assertThat(CliTest.vireo("net", "list", "--output", "json").out().strip()).isEqualTo("[ ]");
+            } finally {
+                System.clearProperty("vireo.home");
+            }
+        }
+    }
+
+    @Test
     void aHostOnlySwitchWithoutCapNetAdminFailsWithTheFix() throws Exception {
         try (VireoProcess serve = vireo("net", "serve", "ho", "--host-only", "192.168.59.1/24")) {
             assertThat(serve.waitFor(Duration.ofMinutes(2))).isEqualTo(1);

@@ -37,6 +37,7 @@ class RunNetworkModesTest {
 
     @AfterEach
     void cleanUp() throws Exception {
+        System.clearProperty("vireo.home");
         for (VireoProcess p : processes) p.close();
         if (namespace != null) namespace.close();
     }
@@ -105,6 +106,54 @@ class RunNetworkModesTest {
         assertThat(lease.group(2)).isEqualTo("24");
         assertThat(vm.stdout()).contains("GUEST-TO-HOST-OK");
         hostReachesGuest(address, "FROM-HOSTONLY-GUEST");
+    }
+
+    /**
+     * The daemon's named networks in privileged modes: vireod runs inside the namespace (so
+     * its host-only TAP and the VMM's bridge TAP are created there); the CLI talks to it over
+     * its socket. One VM, eth0 on a host-only network (the daemon's switch, DHCP), eth1 on a
+     * bridge network (its own TAP on vbr0); the namespace reaches the guest on both.
+     */
+    @Test
+    void daemonHostOnlyAndBridgeNetworksReachAGuestFromTheHostSide() throws Exception {
+        DefaultGuest g = guest();
+        needTools();
+        namespace = TestNamespace.create("vdn");
+        namespace.run("ip", "link", "add", "vbr0", "type", "bridge");
+        namespace.run("ip", "address", "add", "10.79.0.1/24", "dev", "vbr0");
+        namespace.run("ip", "link", "set", "dev", "vbr0", "up");
+        Path home = Files.createDirectories(dir.resolve("h"));
+        VireoProcess daemon = start(namespace.wrapper(), Map.of("VIREO_HOME", home.toString()), "daemon");
+        Path api = home.resolve("run/api.sock");
+        for (int i = 0; i < 600 && !Files.exists(api) && daemon.isAlive(); i++) Thread.sleep(100);
+        assertThat(api).as(daemon.stdout() + daemon.stderr()).exists();
+        System.setProperty("vireo.home", home.toString());
+
+        DaemonApiTest.ok(CliTest.vireo("net", "create", "ho", "--mode", "hostonly", "--subnet", "192.168.58.1/24"));
+        DaemonApiTest.ok(CliTest.vireo("net", "create", "br", "--mode", "bridge", "--bridge", "vbr0"));
+        assertThat(namespace.run("ip", "-4", "-o", "addr", "show", "dev", "vt-ho")).contains("192.168.58.1/24");
+        String command = "ip link set eth1 up; ip addr add 10.79.0.60/24 dev eth1; "
+                + guestServer("", "192.168.58.1", "FROM-DAEMON-GUEST");
+        DaemonApiTest.ok(CliTest.vireo("vm", "create", "dvm", "--memory", "256M", "--kernel", g.kernel().toString(),
+                "--initrd", g.initrd().toString(), "--firmware", g.firmware().toString(),
+                "--nic", "network=ho", "--nic", "network=br", "--append",
+                "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8))));
+        DaemonApiTest.ok(CliTest.vireo("vm", "start", "dvm"));
+        Path log = home.resolve("logs/dvm.console.log");
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && !(Files.exists(log) && Files.readString(log).contains("HTTPD-READY"))) Thread.sleep(500);
+        String console = Files.exists(log) ? Files.readString(log) : "(no console log)";
+        assertThat(console).as(VireoProcess.tail(console)).contains("HTTPD-READY").contains("GUEST-TO-HOST-OK");
+        Matcher lease = ETH0_ADDRESS.matcher(console);
+        assertThat(lease.find()).as(VireoProcess.tail(console)).isTrue();
+        assertThat(lease.group(1)).matches("192\\.168\\.58\\.1\\d\\d");
+        assertThat(namespace.run("ip", "-o", "link", "show", "master", "vbr0")).contains("vt-dvm-eth1");
+        hostReachesGuest(lease.group(1), "FROM-DAEMON-GUEST");
+        hostReachesGuest("10.79.0.60", "FROM-DAEMON-GUEST");
+        String listed = DaemonApiTest.ok(CliTest.vireo("net", "list")).out();
+        assertThat(listed).containsPattern("ho\\s+hostonly\\s+subnet 192.168.58.1/24\\s+up\\s+dvm")
+                .containsPattern("br\\s+bridge\\s+bridge vbr0\\s+per-vm\\s+dvm");
+        DaemonApiTest.ok(CliTest.vireo("vm", "poweroff", "dvm"));
     }
 
     @Test

@@ -63,8 +63,15 @@ final class TestNamespace implements AutoCloseable {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Kills every process still in the namespace (VMMs run under setsid and would outlive
+     * their daemon), then deletes it.
+     */
     @Override
     public void close() throws Exception {
+        for (String pid : exec(List.of("ip", "netns", "pids", name)).output.split("\\s+")) {
+            if (pid.matches("\\d+")) ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        }
         exec(List.of("ip", "netns", "delete", name));
     }
 }

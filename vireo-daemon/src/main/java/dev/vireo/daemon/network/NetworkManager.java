@@ -9,6 +9,7 @@ import dev.vireo.daemon.registry.VmRecord;
 import dev.vireo.net.NicSpec;
 import dev.vireo.net.uplink.IpCommand;
 import dev.vireo.net.uplink.UplinkException;
+import dev.vireo.net.uplink.Uplinks;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +78,9 @@ public final class NetworkManager implements AutoCloseable {
             try {
                 started = RunningNetwork.start(home.root(), record, mode);
             } catch (UplinkException e) {
-                throw ApiException.conflict("network '" + name + "': " + e.getMessage());
+                throw ApiException.conflict("network '" + name + "': " + (e.needsPrivilege()
+                        ? "its host TAP '" + Uplinks.tapName(name) + "' needs root or CAP_NET_ADMIN; run vireod as root, or use --mode internal or nat"
+                        : e.getMessage()));
             } catch (IOException e) {
                 throw ApiException.conflict("network '" + name + "' cannot listen: " + e.getMessage());
             }

@@ -47,7 +47,8 @@ public final class TapDevice implements FrameLink {
             fd = LibC.open("/dev/net/tun", LibC.O_RDWR);
         } catch (NativeException e) {
             throw new UplinkException("cannot open /dev/net/tun (" + e.getMessage() + "): "
-                    + (e.errno() == LibC.ENOENT ? "load the tun module (modprobe tun)" : "TAP networking needs root or CAP_NET_ADMIN"), e);
+                    + (e.errno() == LibC.ENOENT ? "load the tun module (modprobe tun)" : "TAP networking needs root or CAP_NET_ADMIN"), e,
+                    e.errno() != LibC.ENOENT);
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment ifreq = a.allocate(IFREQ_SIZE);
@@ -57,10 +58,11 @@ public final class TapDevice implements FrameLink {
             LibC.ioctl(fd, LibC.TUNSETIFF, ifreq, "TUNSETIFF " + name);
         } catch (NativeException e) {
             LibC.close(fd);
-            String fix = e.errno() == LibC.EPERM || e.errno() == LibC.EACCES
+            boolean privilege = e.errno() == LibC.EPERM || e.errno() == LibC.EACCES;
+            String fix = privilege
                     ? "creating TAP '" + name + "' needs root or CAP_NET_ADMIN; run as root, or use --nic nat or switch=NAME"
                     : "creating TAP '" + name + "' failed (" + e.getMessage() + "); is the name in use by another device?";
-            throw new UplinkException(fix, e);
+            throw new UplinkException(fix, e, privilege);
         }
         return new TapDevice(fd, name);
     }
