@@ -7,6 +7,7 @@ import dev.vireo.daemon.client.DaemonClient;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * How CLI commands talk to the daemon: over VIREO_HOME's Unix socket; a 4xx/5xx answer
@@ -41,5 +42,22 @@ public final class DaemonCalls {
         } catch (IOException e) {
             throw new VireoCliException("cannot print JSON: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A listing command's whole output: {@code GET path}, the array under {@code field}, printed
+     * as JSON or as a table whose rows {@code format} (a {@link String#format} pattern ending in
+     * {@code %n}) lays out from {@code header} and from {@code row} of each element.
+     */
+    public static int printListing(String path, String field, OutputFormat output, String format,
+                                   Object[] header, Function<JsonNode, Object[]> row) {
+        JsonNode items = call("GET", path, null).path(field);
+        if (output == OutputFormat.json) {
+            printJson(items);
+            return Main.EXIT_OK;
+        }
+        System.out.printf(format, header);
+        for (JsonNode item : items) System.out.printf(format, row.apply(item));
+        return Main.EXIT_OK;
     }
 }

@@ -3,8 +3,6 @@ package dev.vireo.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vireo.daemon.api.Json;
 import dev.vireo.daemon.client.DaemonClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,20 +19,7 @@ import static dev.vireo.cli.CliTest.vireo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** VM definitions, volumes and the API's errors, end to end through the CLI and the Unix socket. */
-class DaemonApiTest {
-    @TempDir Path dir;
-    DaemonFixture fixture;
-    Path kernel;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        fixture = DaemonFixture.start(dir);
-        kernel = Files.writeString(dir.resolve("Image"), "not really a kernel");
-    }
-
-    @AfterEach
-    void stopDaemon() throws Exception { fixture.close(); }
-
+class DaemonApiTest extends DaemonTestBase {
     static CliTest.Run ok(CliTest.Run run) {
         assertThat(run.exit()).as("exit code; stderr: %s", run.err()).isZero();
         return run;

@@ -5,8 +5,6 @@ import dev.vireo.daemon.api.Json;
 import dev.vireo.image.DiskImage;
 import dev.vireo.image.DiskImages;
 import dev.vireo.image.OpenOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,20 +19,7 @@ import static dev.vireo.cli.DaemonApiTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** qcow2 volumes, snapshots, clones and templates through the CLI; volume contents checked with vireo-image. */
-class DiskFeaturesTest {
-    @TempDir Path dir;
-    DaemonFixture fixture;
-    Path kernel;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        fixture = DaemonFixture.start(dir);
-        kernel = Files.writeString(dir.resolve("Image"), "kernel");
-    }
-
-    @AfterEach
-    void stopDaemon() throws Exception { fixture.close(); }
-
+class DiskFeaturesTest extends DaemonTestBase {
     Path volume(String name) { return fixture.home.disks().resolve(name); }
 
     void write(String disk, String text) throws Exception {

@@ -2,8 +2,6 @@ package dev.vireo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vireo.daemon.client.DaemonClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,20 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The VM lifecycle through the CLI, with real VMM processes ({@code vireo vmm}) supervised by
  * the daemon; the machine inside them is the scripted test guest ({@code ScriptedMachine}).
  */
-class VmLifecycleTest {
-    @TempDir Path dir;
-    DaemonFixture fixture;
-    Path kernel;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        fixture = DaemonFixture.start(dir);
-        kernel = Files.writeString(dir.resolve("Image"), "scripted");
-    }
-
-    @AfterEach
-    void stopDaemon() throws Exception { fixture.close(); }
-
+class VmLifecycleTest extends DaemonTestBase {
     JsonNode info(String vm) throws Exception { return new DaemonClient(fixture.home).call("GET", "/api/vms/" + vm, null).json(); }
 
     JsonNode awaitState(String vm, String state) throws Exception {

@@ -1,8 +1,6 @@
 package dev.vireo.cli.disk;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vireo.cli.DaemonCalls;
-import dev.vireo.cli.Main;
 import dev.vireo.cli.OutputFormat;
 import dev.vireo.daemon.Sizes;
 import picocli.CommandLine.Command;
@@ -17,16 +15,9 @@ final class DiskListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode disks = DaemonCalls.call("GET", "/api/disks", null).path("disks");
-        if (output == OutputFormat.json) {
-            DaemonCalls.printJson(disks);
-            return Main.EXIT_OK;
-        }
-        System.out.printf("%-24s %-6s %10s  %s%n", "NAME", "FORMAT", "SIZE", "PATH");
-        for (JsonNode d : disks) {
-            System.out.printf("%-24s %-6s %10s  %s%n", d.path("name").asText(), d.path("format").asText(),
-                    Sizes.format(d.path("sizeBytes").asLong()), d.path("path").asText());
-        }
-        return Main.EXIT_OK;
+        return DaemonCalls.printListing("/api/disks", "disks", output, "%-24s %-6s %10s  %s%n",
+                new Object[] {"NAME", "FORMAT", "SIZE", "PATH"},
+                d -> new Object[] {d.path("name").asText(), d.path("format").asText(),
+                        Sizes.format(d.path("sizeBytes").asLong()), d.path("path").asText()});
     }
 }

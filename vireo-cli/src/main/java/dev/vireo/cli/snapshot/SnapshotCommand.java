@@ -1,6 +1,5 @@
 package dev.vireo.cli.snapshot;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vireo.cli.DaemonCalls;
 import dev.vireo.cli.Main;
 import dev.vireo.cli.OutputFormat;
@@ -19,17 +18,28 @@ import java.util.concurrent.Callable;
 public final class SnapshotCommand {
     static String vmPath(String vm) { return "/api/vms/" + DaemonCalls.segment(vm) + "/snapshots"; }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Snapshot every volume of a stopped VM.")
-    static final class Create implements Callable<Integer> {
+    /** A verb on one named snapshot of a VM: the request, then the line that says what happened. */
+    abstract static class OnSnapshot implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "VM") String vm;
         @Parameters(index = "1", paramLabel = "NAME") String name;
 
+        abstract String done();
+
+        abstract void request();
+
         @Override
         public Integer call() {
-            DaemonCalls.call("POST", vmPath(vm), new Api.Named(name));
-            System.out.println("created snapshot '" + name + "' of vm '" + vm + "'");
+            request();
+            System.out.println(done());
             return Main.EXIT_OK;
         }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Snapshot every volume of a stopped VM.")
+    static final class Create extends OnSnapshot {
+        @Override void request() { DaemonCalls.call("POST", vmPath(vm), new Api.Named(name)); }
+
+        @Override String done() { return "created snapshot '" + name + "' of vm '" + vm + "'"; }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a VM's snapshots, per volume.")
@@ -39,42 +49,23 @@ public final class SnapshotCommand {
 
         @Override
         public Integer call() {
-            JsonNode snapshots = DaemonCalls.call("GET", vmPath(vm), null).path("snapshots");
-            if (output == OutputFormat.json) {
-                DaemonCalls.printJson(snapshots);
-                return Main.EXIT_OK;
-            }
-            System.out.printf("%-24s %-24s %s%n", "NAME", "DISK", "DATE");
-            for (JsonNode s : snapshots) {
-                System.out.printf("%-24s %-24s %s%n", s.path("name").asText(), s.path("disk").asText(), s.path("date").asText());
-            }
-            return Main.EXIT_OK;
+            return DaemonCalls.printListing(vmPath(vm), "snapshots", output, "%-24s %-24s %s%n",
+                    new Object[] {"NAME", "DISK", "DATE"},
+                    s -> new Object[] {s.path("name").asText(), s.path("disk").asText(), s.path("date").asText()});
         }
     }
 
     @Command(name = "revert", mixinStandardHelpOptions = true, description = "Return every volume of a stopped VM to a snapshot.")
-    static final class Revert implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "VM") String vm;
-        @Parameters(index = "1", paramLabel = "NAME") String name;
+    static final class Revert extends OnSnapshot {
+        @Override void request() { DaemonCalls.call("POST", vmPath(vm) + "/" + DaemonCalls.segment(name) + "/revert", null); }
 
-        @Override
-        public Integer call() {
-            DaemonCalls.call("POST", vmPath(vm) + "/" + DaemonCalls.segment(name) + "/revert", null);
-            System.out.println("vm '" + vm + "' reverted to snapshot '" + name + "'");
-            return Main.EXIT_OK;
-        }
+        @Override String done() { return "vm '" + vm + "' reverted to snapshot '" + name + "'"; }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a snapshot from every volume of a stopped VM.")
-    static final class Delete implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "VM") String vm;
-        @Parameters(index = "1", paramLabel = "NAME") String name;
+    static final class Delete extends OnSnapshot {
+        @Override void request() { DaemonCalls.call("DELETE", vmPath(vm) + "/" + DaemonCalls.segment(name), null); }
 
-        @Override
-        public Integer call() {
-            DaemonCalls.call("DELETE", vmPath(vm) + "/" + DaemonCalls.segment(name), null);
-            System.out.println("deleted snapshot '" + name + "' of vm '" + vm + "'");
-            return Main.EXIT_OK;
-        }
+        @Override String done() { return "deleted snapshot '" + name + "' of vm '" + vm + "'"; }
     }
 }

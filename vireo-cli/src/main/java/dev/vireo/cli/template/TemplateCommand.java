@@ -1,6 +1,5 @@
 package dev.vireo.cli.template;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vireo.cli.DaemonCalls;
 import dev.vireo.cli.Main;
 import dev.vireo.cli.OutputFormat;
@@ -38,17 +37,10 @@ public final class TemplateCommand {
 
         @Override
         public Integer call() {
-            JsonNode templates = DaemonCalls.call("GET", "/api/templates", null).path("templates");
-            if (output == OutputFormat.json) {
-                DaemonCalls.printJson(templates);
-                return Main.EXIT_OK;
-            }
-            System.out.printf("%-24s %4s %10s  %s%n", "NAME", "CPUS", "MEMORY", "BASE DISKS");
-            for (JsonNode t : templates) {
-                System.out.printf("%-24s %4d %10s  %s%n", t.path("name").asText(), t.path("cpus").asInt(),
-                        Sizes.format(t.path("memoryBytes").asLong()), t.path("disks"));
-            }
-            return Main.EXIT_OK;
+            return DaemonCalls.printListing("/api/templates", "templates", output, "%-24s %4s %10s  %s%n",
+                    new Object[] {"NAME", "CPUS", "MEMORY", "BASE DISKS"},
+                    t -> new Object[] {t.path("name").asText(), t.path("cpus").asInt(),
+                            Sizes.format(t.path("memoryBytes").asLong()), t.path("disks")});
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.vireo.cli.vm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vireo.cli.DaemonCalls;
-import dev.vireo.cli.Main;
 import dev.vireo.cli.OutputFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,16 +14,9 @@ final class VmListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode vms = DaemonCalls.call("GET", "/api/vms", null).path("vms");
-        if (output == OutputFormat.json) {
-            DaemonCalls.printJson(vms);
-            return Main.EXIT_OK;
-        }
-        System.out.printf("%-24s %-9s %4s %10s  %s%n", "NAME", "STATE", "CPUS", "MEMORY", "AUTOSTART");
-        for (JsonNode vm : vms) {
-            System.out.printf("%-24s %-9s %4d %10s  %s%n", vm.path("name").asText(), vm.path("state").asText(),
-                    vm.path("cpus").asInt(), vm.path("memory").asText(), vm.path("autostart").asBoolean() ? "yes" : "no");
-        }
-        return Main.EXIT_OK;
+        return DaemonCalls.printListing("/api/vms", "vms", output, "%-24s %-9s %4s %10s  %s%n",
+                new Object[] {"NAME", "STATE", "CPUS", "MEMORY", "AUTOSTART"},
+                vm -> new Object[] {vm.path("name").asText(), vm.path("state").asText(), vm.path("cpus").asInt(),
+                        vm.path("memory").asText(), vm.path("autostart").asBoolean() ? "yes" : "no"});
     }
 }

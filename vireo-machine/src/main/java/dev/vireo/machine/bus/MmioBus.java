@@ -1,43 +1,18 @@
 package dev.vireo.machine.bus;
 
-import java.util.Arrays;
-
 /**
  * The guest physical address map outside RAM: non-overlapping windows, each owned by one
- * {@link MmioDevice}. Registration happens while the machine is built; lookups (on vCPU
- * threads) read an immutable sorted array and take no lock.
+ * {@link MmioDevice} ({@link AddressWindows}: registered while the machine is built, looked up
+ * without a lock on vCPU threads).
  */
 public final class MmioBus {
-    private record Window(long base, long size, MmioDevice device) {}
+    private final AddressWindows<MmioDevice> windows = new AddressWindows<>("MMIO window");
 
-    private volatile Window[] windows = new Window[0];
-
-    public synchronized void register(long base, long size, MmioDevice device) {
-        if (size <= 0) throw new IllegalArgumentException("window size must be positive");
-        for (Window w : windows) {
-            if (base < w.base + w.size && w.base < base + size) {
-                throw new IllegalArgumentException(String.format(
-                        "MMIO window 0x%x+0x%x overlaps 0x%x+0x%x", base, size, w.base, w.size));
-            }
-        }
-        Window[] next = Arrays.copyOf(windows, windows.length + 1);
-        next[windows.length] = new Window(base, size, device);
-        Arrays.sort(next, (a, b) -> Long.compareUnsigned(a.base, b.base));
-        windows = next;
+    public void register(long base, long size, MmioDevice device) {
+        windows.register(base, size, device);
     }
 
-    private Window find(long address) {
-        Window[] ws = windows;
-        int lo = 0, hi = ws.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            Window w = ws[mid];
-            if (Long.compareUnsigned(address, w.base) < 0) hi = mid - 1;
-            else if (Long.compareUnsigned(address - w.base, w.size) >= 0) lo = mid + 1;
-            else return w;
-        }
-        return null;
-    }
+    private AddressWindows.Window<MmioDevice> find(long address) { return windows.find(address); }
 
     /** True if some device owns {@code address}. */
     public boolean isMapped(long address) { return find(address) != null; }
@@ -49,15 +24,15 @@ public final class MmioBus {
      *     an access fault)
      */
     public long read(long address, int size) {
-        Window w = find(address);
+        AddressWindows.Window<MmioDevice> w = find(address);
         if (w == null) throw UnmappedAccessException.INSTANCE;
-        return w.device.read(address - w.base, size);
+        return w.device().read(address - w.base(), size);
     }
 
     public void write(long address, int size, long value) {
-        Window w = find(address);
+        AddressWindows.Window<MmioDevice> w = find(address);
         if (w == null) throw UnmappedAccessException.INSTANCE;
-        w.device.write(address - w.base, size, value);
+        w.device().write(address - w.base(), size, value);
     }
 
     /** Thrown (preallocated, without a stack trace) for an access no device owns. */
