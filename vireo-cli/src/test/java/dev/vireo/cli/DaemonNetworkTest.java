@@ -3,12 +3,8 @@ package dev.vireo.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vireo.daemon.api.Json;
 import dev.vireo.daemon.client.DaemonClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,20 +13,7 @@ import static dev.vireo.cli.DaemonApiTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Named networks through the CLI and the REST API: create, list, attach VMs by name, refuse what would break. */
-class DaemonNetworkTest {
-    @TempDir Path dir;
-    DaemonFixture fixture;
-    Path kernel;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        fixture = DaemonFixture.start(dir);
-        kernel = Files.writeString(dir.resolve("Image"), "not really a kernel");
-    }
-
-    @AfterEach
-    void stopDaemon() throws Exception { fixture.close(); }
-
+class DaemonNetworkTest extends DaemonTestBase {
     DaemonClient.Response rest(String method, String path, Object body) throws Exception {
         return new DaemonClient(fixture.home).call(method, path, body);
     }

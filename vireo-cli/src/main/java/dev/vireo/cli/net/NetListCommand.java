@@ -2,7 +2,6 @@ package dev.vireo.cli.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vireo.cli.DaemonCalls;
-import dev.vireo.cli.Main;
 import dev.vireo.cli.OutputFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,24 +17,23 @@ final class NetListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode networks = DaemonCalls.call("GET", "/api/networks", null).path("networks");
-        if (output == OutputFormat.json) {
-            DaemonCalls.printJson(networks);
-            return Main.EXIT_OK;
-        }
-        System.out.printf("%-20s %-9s %-20s %-8s %s%n", "NAME", "MODE", "OPTIONS", "STATE", "VMS");
-        for (JsonNode n : networks) {
-            String options = switch (n.path("mode").asText()) {
-                case "internal" -> n.path("dhcp").isTextual() ? "dhcp " + n.path("dhcp").asText() : "-";
-                case "hostonly" -> "subnet " + n.path("subnet").asText();
-                case "bridge" -> "bridge " + n.path("bridge").asText();
-                default -> "-";
-            };
-            List<String> vms = new ArrayList<>();
-            n.path("vms").forEach(v -> vms.add(v.asText()));
-            System.out.printf("%-20s %-9s %-20s %-8s %s%n", n.path("name").asText(), n.path("mode").asText(), options,
-                    n.path("state").asText(), vms.isEmpty() ? "-" : String.join(",", vms));
-        }
-        return Main.EXIT_OK;
+        return DaemonCalls.printListing("/api/networks", "networks", output, "%-20s %-9s %-20s %-8s %s%n",
+                new Object[] {"NAME", "MODE", "OPTIONS", "STATE", "VMS"},
+                n -> new Object[] {n.path("name").asText(), n.path("mode").asText(), options(n), n.path("state").asText(), vms(n)});
+    }
+
+    private static String options(JsonNode n) {
+        return switch (n.path("mode").asText()) {
+            case "internal" -> n.path("dhcp").isTextual() ? "dhcp " + n.path("dhcp").asText() : "-";
+            case "hostonly" -> "subnet " + n.path("subnet").asText();
+            case "bridge" -> "bridge " + n.path("bridge").asText();
+            default -> "-";
+        };
+    }
+
+    private static String vms(JsonNode n) {
+        List<String> vms = new ArrayList<>();
+        n.path("vms").forEach(v -> vms.add(v.asText()));
+        return vms.isEmpty() ? "-" : String.join(",", vms);
     }
 }
