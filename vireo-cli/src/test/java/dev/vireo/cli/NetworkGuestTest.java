@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A named internal network end to end, through the CLI only: the daemon runs the switch, two
  * VMs of the default guest defined with {@code --nic network=lab} lease from its DHCP and ping
- * each other, then stop; the network is deleted once no VM uses it.
+ * each other — across a daemon restart between the two starts, so b's NIC has to rejoin the
+ * restarted switch — then stop; the network is deleted once no VM uses it.
  */
 @Tag("guest")
 class NetworkGuestTest {
@@ -89,9 +90,17 @@ class NetworkGuestTest {
                         + "ping -c 1 -W 1 10.30.0.12 >/dev/null 2>&1 && break; i=$((i+1)); done; "
                         + "ping -c 3 -W 2 10.30.0.12 && echo PING-OK")));
         ok(vireo("vm", "start", "b"));
+        // A daemon restart closes the switch while b runs; b's NIC must rejoin the new one
+        // for a to reach it.
+        fixture.restart();
+        assertThat(json(vireo("vm", "info", "b", "--output", "json")).path("state").asText()).isEqualTo("running");
         ok(vireo("vm", "start", "a"));
-        // Both VMMs joined the daemon's switch as ports named after their VMs.
+        // Both VMMs are ports of the (new) switch, named after their VMs; b rejoined by itself.
         JsonNode network = json(vireo("net", "list", "--output", "json")).get(0);
+        for (int i = 0; i < 50 && !strings(network.path("ports")).contains("b"); i++) {
+            Thread.sleep(200);
+            network = json(vireo("net", "list", "--output", "json")).get(0);
+        }
         assertThat(strings(network.path("ports"))).contains("dhcp", "a", "b");
         assertThat(strings(network.path("vms"))).containsExactly("a", "b");
 
@@ -104,7 +113,7 @@ class NetworkGuestTest {
         awaitState("b", "stopped");
 
         network = json(vireo("net", "list", "--output", "json")).get(0);
-        assertThat(network.path("leases").asInt()).as("both guests leased from the daemon's DHCP at boot").isEqualTo(2);
+        assertThat(network.path("leases").asInt()).as("a leased from the restarted daemon's DHCP at boot").isGreaterThanOrEqualTo(1);
         assertThat(strings(network.path("ports"))).containsExactly("dhcp");
         assertThat(vireo("net", "delete", "lab").err()).contains("is used by vm 'a', 'b'");
         ok(vireo("vm", "delete", "a"));
