@@ -3,6 +3,7 @@ package dev.vireo.riscv.cpu;
 import dev.vireo.machine.bus.MmioBus;
 import dev.vireo.machine.memory.GuestMemory;
 import dev.vireo.riscv.MachineClock;
+import dev.vireo.riscv.PauseGate;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -49,6 +50,8 @@ public final class Hart implements Runnable {
     final AtomicInteger hwPending = new AtomicInteger();
     volatile long mtimecmp = -1;
     private volatile boolean stopRequested;
+    /** Where {@link #run()} parks while the machine is paused; set before the hart's thread starts. */
+    private PauseGate pauseGate = new PauseGate();
     private volatile Thread thread;
     boolean waiting;
     private long instret;
@@ -62,6 +65,9 @@ public final class Hart implements Runnable {
         this.interpreter = new Interpreter(this, new SystemOps(this));
         mmu.updateContext();
     }
+
+    /** The machine's pause gate, which {@link #run()} checks between batches. Only before the hart runs. */
+    public void pauseGate(PauseGate gate) { this.pauseGate = gate; }
 
     /** This hart's mhartid. */
     public int hartId() { return hartId; }
@@ -98,6 +104,10 @@ public final class Hart implements Runnable {
         thread = Thread.currentThread();
         try {
             while (!stopRequested) {
+                if (pauseGate.isClosed()) {
+                    pauseGate.await(() -> stopRequested); // paused: an instruction boundary
+                    continue;
+                }
                 step(BATCH);
             }
         } catch (RuntimeException | Error e) {

@@ -10,6 +10,7 @@ import dev.vireo.machine.lifecycle.StopReason;
 import dev.vireo.machine.memory.GuestMemory;
 import dev.vireo.riscv.MachineClock;
 import dev.vireo.riscv.MachineException;
+import dev.vireo.riscv.PauseGate;
 import dev.vireo.riscv.boot.BootLoader;
 import dev.vireo.riscv.boot.FirmwareDynamicInfo;
 import dev.vireo.riscv.cpu.Hart;
@@ -41,6 +42,8 @@ import java.util.function.Function;
  */
 public final class VirtMachine implements Machine {
     private static final long JOIN_TIMEOUT_MILLIS = 5_000;
+    /** A hart reaches the gate within one batch (or at once from WFI); this bounds a wedged one. */
+    private static final long PAUSE_TIMEOUT_MILLIS = 5_000;
 
     private final VirtConfig config;
     private final GuestMemory ram;
@@ -48,6 +51,11 @@ public final class VirtMachine implements Machine {
     private final Uart16550 uart;
     private final GoldfishRtc rtc;
     private final BootLoader.Plan plan;
+    private final MachineClock clock = new MachineClock();
+    private final PauseGate pauseGate = new PauseGate();
+    /** Serializes {@link #pause()} and {@link #resume()} (the VMM's control thread), apart from the machine's own lock. */
+    private final Object pauseLock = new Object();
+    private boolean paused; // guarded by pauseLock
     private final AtomicReference<StopReason> stopReason = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
@@ -60,7 +68,6 @@ public final class VirtMachine implements Machine {
         this.ram = GuestMemory.allocate(VirtMemoryMap.RAM, config.memoryBytes());
         try {
             MmioBus bus = new MmioBus();
-            MachineClock clock = new MachineClock();
             // Images are loaded before the harts exist, so a bad kernel or too little memory
             // is reported without building CPUs; the PLIC reaches the harts through this array.
             Hart[] hartArray = new Hart[config.cpus()];
@@ -81,7 +88,10 @@ public final class VirtMachine implements Machine {
                             config.cpus(), config.memoryBytes(), config.bootargs(), initrdStart, initrdEnd, slots)));
 
             Reservations reservations = new Reservations(config.cpus());
-            for (int h = 0; h < config.cpus(); h++) hartArray[h] = new Hart(h, ram, bus, clock, reservations);
+            for (int h = 0; h < config.cpus(); h++) {
+                hartArray[h] = new Hart(h, ram, bus, clock, reservations);
+                hartArray[h].pauseGate(pauseGate);
+            }
             this.harts = List.of(hartArray);
 
             bus.register(VirtMemoryMap.ROM, VirtMemoryMap.ROM_SIZE,
@@ -153,9 +163,68 @@ public final class VirtMachine implements Machine {
     public void requestStop(StopReason reason) {
         if (stopReason.compareAndSet(null, reason)) {
             for (Hart hart : harts) hart.requestStop();
+            pauseGate.abort(); // a paused machine stops too: its harts leave the gate and end
             stopped.countDown();
         }
     }
+
+    /**
+     * Pauses the guest: returns once every hart is parked at an instruction boundary (between
+     * interpreter batches, or out of WFI) and the guest clock ({@code mtime}, the {@code time}
+     * CSR) is frozen, so after {@link #resume()} the guest sees no time jump and its timers fire
+     * relative to the time it ran. Devices need no gate of their own: their queues are only
+     * served after a notify from a hart, so at most requests already in flight complete. The
+     * goldfish RTC is wall-clock time and runs on, as a real RTC does. Idempotent.
+     *
+     * @throws IllegalStateException if the machine is not running (not started, or stopping)
+     * @throws MachineException if a hart does not reach the gate in time (the machine runs on)
+     */
+    public void pause() throws InterruptedException {
+        synchronized (pauseLock) {
+            if (!isStarted() || stopReason.get() != null) throw new IllegalStateException("the machine is not running");
+            if (paused) return;
+            pauseGate.close();
+            for (Hart hart : harts) hart.wake(); // out of WFI, to the gate
+            if (!pauseGate.awaitParked(harts.size(), PAUSE_TIMEOUT_MILLIS)) {
+                pauseGate.open();
+                if (stopReason.get() != null) throw new IllegalStateException("the machine stopped while pausing");
+                throw new MachineException("a hart did not reach a pause point within " + PAUSE_TIMEOUT_MILLIS
+                        + " ms; the machine keeps running");
+            }
+            clock.freeze();
+            paused = true;
+        }
+    }
+
+    /** Lets a paused machine run on from where it stopped, guest time included. Idempotent. */
+    public void resume() {
+        synchronized (pauseLock) {
+            if (!paused) return;
+            clock.thaw();
+            paused = false;
+            pauseGate.open();
+        }
+    }
+
+    public boolean isPaused() {
+        synchronized (pauseLock) {
+            return paused;
+        }
+    }
+
+    private synchronized boolean isStarted() { return started; }
+
+    /** Instructions retired by every hart so far (exact while paused; between batches otherwise). */
+    public long instructionsRetired() {
+        long sum = 0;
+        for (Hart hart : harts) sum += hart.instret();
+        return sum;
+    }
+
+    /** The guest clock's mtime now (frozen while paused). */
+    public long mtime() { return clock.mtime(); }
+
+    List<Hart> harts() { return harts; }
 
     @Override
     public StopReason awaitStop() throws InterruptedException {
