@@ -133,7 +133,8 @@ class VmLifecycleTest {
         create("stubborn", "--append", "ignore-shutdown");
         ok(vireo("vm", "start", "stubborn"));
         long started = System.nanoTime();
-        assertThat(ok(vireo("vm", "stop", "stubborn", "--timeout", "1")).out()).contains("is stopped");
+        assertThat(ok(vireo("vm", "stop", "stubborn", "--timeout", "1")).out())
+                .contains("vm 'stubborn' is stopped (powered off: the guest did not shut down within 1 s)");
         assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(1000);
     }
 

@@ -8,6 +8,10 @@ import dev.vireo.machine.irq.InterruptLine;
 import dev.vireo.machine.lifecycle.Machine;
 import dev.vireo.machine.lifecycle.StopReason;
 import dev.vireo.machine.memory.GuestMemory;
+import dev.vireo.machine.virtio.input.InputConfig;
+import dev.vireo.machine.virtio.input.InputDevice;
+import dev.vireo.machine.virtio.input.InputEvents;
+import dev.vireo.machine.virtio.mmio.VirtioMmioTransport;
 import dev.vireo.riscv.MachineClock;
 import dev.vireo.riscv.MachineException;
 import dev.vireo.riscv.PauseGate;
@@ -50,6 +54,7 @@ public final class VirtMachine implements Machine {
     private final List<Hart> harts;
     private final Uart16550 uart;
     private final GoldfishRtc rtc;
+    private final InputDevice powerButton;
     private final BootLoader.Plan plan;
     private final MachineClock clock = new MachineClock();
     private final PauseGate pauseGate = new PauseGate();
@@ -82,6 +87,7 @@ public final class VirtMachine implements Machine {
             this.rtc = new GoldfishRtc(plic.source(VirtMemoryMap.RTC_IRQ));
             boolean[] slots = new boolean[VirtMemoryMap.VIRTIO_SLOTS];
             for (int slot = 0; slot < b.virtio.size(); slot++) slots[slot] = true;
+            slots[VirtMemoryMap.POWER_BUTTON_SLOT] = true;
 
             this.plan = BootLoader.load(ram, config.firmware(), config.kernel(), config.initrd(),
                     (initrdStart, initrdEnd) -> VirtDeviceTree.build(new VirtDeviceTree.Contents(
@@ -106,6 +112,13 @@ public final class VirtMachine implements Machine {
                 devices.add(device);
                 bus.register(VirtMemoryMap.virtioSlot(slot), VirtMemoryMap.VIRTIO_STRIDE, device);
             }
+            // The board's power button: what a cooperative shutdown presses (the guest's evdev
+            // + acpid or systemd-logind turn KEY_POWER into an orderly poweroff).
+            this.powerButton = new InputDevice("power", InputConfig.powerButton());
+            VirtioMmioTransport button = new VirtioMmioTransport("virtio-input power", ram, powerButton,
+                    plic.source(VirtMemoryMap.VIRTIO_IRQ_FIRST + VirtMemoryMap.POWER_BUTTON_SLOT));
+            devices.add(button);
+            bus.register(VirtMemoryMap.virtioSlot(VirtMemoryMap.POWER_BUTTON_SLOT), VirtMemoryMap.VIRTIO_STRIDE, button);
             // Every hart starts in the firmware (or the bare-metal entry) as QEMU's reset
             // vector leaves it: a0 = hartid, a1 = device tree, a2 = fw_dynamic info.
             for (Hart hart : harts) hart.reset(plan.entry(), hart.hartId(), plan.fdtAddress(), VirtMemoryMap.ROM);
@@ -128,6 +141,15 @@ public final class VirtMachine implements Machine {
     public BootLoader.Plan bootPlan() { return plan; }
 
     public GuestMemory memory() { return ram; }
+
+    /**
+     * Presses and releases the power button (virtio-input KEY_POWER, slot
+     * {@link VirtMemoryMap#POWER_BUTTON_SLOT}). Returns false when the guest has no driver
+     * running the button (not booted that far, or a guest without virtio_input): nobody would hear it.
+     */
+    public boolean pressPowerButton() {
+        return powerButton.pressAndRelease(InputEvents.KEY_POWER);
+    }
 
     @Override
     public synchronized void start() {
@@ -312,8 +334,9 @@ public final class VirtMachine implements Machine {
 
         /** As {@link #addVirtioMmio(Function)}, for devices that also need guest RAM (virtqueues live there). */
         public Builder addVirtioMmio(MmioDeviceFactory device) {
-            if (virtio.size() == VirtMemoryMap.VIRTIO_SLOTS) {
-                throw new MachineException("at most " + VirtMemoryMap.VIRTIO_SLOTS + " virtio devices fit the virt machine");
+            if (virtio.size() == VirtMemoryMap.ATTACHABLE_VIRTIO_SLOTS) {
+                throw new MachineException("at most " + VirtMemoryMap.ATTACHABLE_VIRTIO_SLOTS
+                        + " virtio devices fit the virt machine (its last virtio-mmio slot is the power button)");
             }
             virtio.add(device);
             return this;
