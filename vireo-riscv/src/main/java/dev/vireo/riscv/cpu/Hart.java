@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The run loop executes batches of instructions ({@link Interpreter}); between batches it
  * takes pending interrupts (privileged §3.1.9 priority MEI, MSI, MTI, SEI, SSI, STI), parks the
- * thread while the hart waits in WFI, and honours {@link #requestStop()}.
+ * thread while the hart waits in WFI, parks at the machine's {@link PauseGate} while paused,
+ * and honours {@link #requestStop()}.
  *
  * <p>Debugging (all off by default; the flags are static finals, so the hot path does not pay
  * for them): the system property {@code vireo.riscv.trace=traps} logs every trap on stderr,

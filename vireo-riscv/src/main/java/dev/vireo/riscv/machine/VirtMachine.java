@@ -40,6 +40,10 @@ import java.util.function.Function;
  * loaded and the harts reset; {@link #start()} gives each hart a platform thread named
  * {@code vireo-hart-N}.
  *
+ * <p>{@link #pause()} parks every hart at the {@link PauseGate} and freezes the guest clock;
+ * {@link #pressPowerButton()} asks the guest to shut down through the virtio-input power
+ * button in the last virtio-mmio slot.
+ *
  * <p>Threads: hart threads run guest code and call devices; a device's stop request
  * ({@link SifiveTest}) or a hart fault lands in {@link #requestStop}; the owner's thread
  * waits in {@link #awaitStop()} and then closes the machine.
