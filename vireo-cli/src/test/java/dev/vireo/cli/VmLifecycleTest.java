@@ -139,6 +139,16 @@ class VmLifecycleTest {
     }
 
     @Test
+    void aGuestThatCannotBeAskedIsPoweredOffAtOnceAndStopSaysSo() throws Exception {
+        create("deaf", "--append", "deaf");
+        ok(vireo("vm", "start", "deaf"));
+        long started = System.nanoTime();
+        assertThat(ok(vireo("vm", "stop", "deaf", "--timeout", "30")).out())
+                .contains("vm 'deaf' is stopped (powered off: the guest cannot hear a shutdown request (no power-button driver))");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("no wait for a guest that cannot hear").isLessThan(20_000);
+    }
+
+    @Test
     void aMachineThatCannotBeBuiltMarksTheVmCrashedWithTheReason() throws Exception {
         create("bad", "--append", "fail-build");
         CliTest.Run start = vireo("vm", "start", "bad");

@@ -221,7 +221,7 @@ public final class VmManager {
             VmInfo info = powerOffLocked(name, vmm);
             // Say which happened: the stop asked and waited, or could not ask at all.
             String why = accepted ? "powered off: the guest did not shut down within " + wait.toSeconds() + " s"
-                    : "powered off: the machine cannot ask its guest to shut down";
+                    : "powered off: the guest cannot hear a shutdown request (no power-button driver)";
             synchronized (registry) {
                 if (registry.findVm(name).map(v -> v.state() == VmState.stopped).orElse(false)) {
                     registry.updateState(name, VmState.stopped, why, null, null);
