@@ -54,6 +54,20 @@ class RunLinuxTest {
     }
 
     @Test
+    void sigtermPressesThePowerButtonAndTheGuestPowersItselfOff() throws Exception {
+        try (VireoProcess vireo = run(1, "echo GUEST-READY; sleep 600")) {
+            assertThat(vireo.awaitStdout(out -> out.contains("GUEST-READY"), BOOT_TIMEOUT)).as(VireoProcess.tail(vireo.stdout())).isTrue();
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(vireo.pid())).start().waitFor()).isZero();
+            int status = vireo.waitFor(Duration.ofSeconds(60));
+            assertThat(vireo.stderr()).contains("pressed the power button");
+            // The guest's own path: acpid's action ends the command, /init reports it and powers off.
+            assertThat(vireo.stdout()).as(VireoProcess.tail(vireo.stdout()))
+                    .contains("vireo-acpid: power button pressed", "vireo-exec-status: 143", "reboot: Power down");
+            assertThat(status).isEqualTo(143);
+        }
+    }
+
+    @Test
     void rebootBootsTheGuestAgain() throws Exception {
         // No state survives a reboot, so the command asks stdin: nothing typed → reboot; the
         // test types once the first boot is seen, so a later boot powers off.

@@ -116,6 +116,8 @@ final class VireoProcess implements AutoCloseable {
 
     boolean isAlive() { return process.isAlive(); }
 
+    long pid() { return process.pid(); }
+
     String stdout() { return stdout.toString(); }
 
     String stderr() { return stderr.toString(); }

@@ -104,6 +104,73 @@ class VmGuestTest {
         assertThat(vireo("vm", "pause", "shell").err()).contains("is stopped");
     }
 
+    /** Waits until the console log contains {@code text}. */
+    String awaitLog(String vm, String text) throws Exception {
+        long deadline = System.nanoTime() + BOOT_TIMEOUT_NANOS;
+        Path log = fixture.home.consoleLog(vm);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) return Files.readString(log);
+            assertThat(info(vm).path("state").asText()).as(tail(vm)).isIn("running", "paused");
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no '" + text + "' on the console of vm '" + vm + "': " + tail(vm));
+    }
+
+    long instructions(String vm) throws Exception {
+        return info(vm).path("stats").path("machine").path("instructions").asLong(-1);
+    }
+
+    @Test
+    void pauseFreezesTheGuestAndResumeLetsItRunOnWithoutATimeJump() throws Exception {
+        String command = Base64.getEncoder().encodeToString(
+                "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); echo TICK-$i; sleep 0.2; done".getBytes(StandardCharsets.UTF_8));
+        ok(vireo("vm", "create", "ticker", "--memory", "256M", "--append", "vireo.exec=" + command));
+        ok(vireo("vm", "start", "ticker"));
+        awaitLog("ticker", "TICK-5\r\n");
+
+        assertThat(ok(vireo("vm", "pause", "ticker")).out()).contains("vm 'ticker' is paused");
+        assertThat(ok(vireo("vm", "info", "ticker")).out()).containsPattern("state +paused");
+        Thread.sleep(500); // console bytes already in flight reach the log
+        Path log = fixture.home.consoleLog("ticker");
+        long logSize = Files.size(log), retired = instructions("ticker");
+        long guestTime = info("ticker").path("stats").path("machine").path("guestTimeMillis").asLong();
+        assertThat(retired).isPositive();
+        Thread.sleep(3_000);
+        assertThat(Files.size(log)).as("the console stays quiet while paused").isEqualTo(logSize);
+        assertThat(instructions("ticker")).as("no instruction retires while paused").isEqualTo(retired);
+        assertThat(info("ticker").path("stats").path("machine").path("guestTimeMillis").asLong()).isEqualTo(guestTime);
+        String before = Files.readString(log);
+        int lastTick = Integer.parseInt(before.substring(before.lastIndexOf("TICK-") + 5).strip().split("\\s")[0]);
+
+        assertThat(ok(vireo("vm", "resume", "ticker")).out()).contains("vm 'ticker' is running");
+        String after = awaitLog("ticker", "TICK-" + (lastTick + 5) + "\r\n");
+        assertThat(instructions("ticker")).isGreaterThan(retired);
+        assertThat(after).doesNotContain("rcu_sched self-detected stall", "rcu: INFO", "watchdog: BUG: soft lockup",
+                "clocksource: timekeeping watchdog");
+
+        // vireo.exec mode hears the power button too: the command ends and the guest powers off.
+        assertThat(ok(vireo("vm", "stop", "ticker", "--timeout", "120")).out())
+                .contains("vm 'ticker' is stopped (guest shut down after the power button)");
+        assertThat(Files.readString(log)).contains("vireo-acpid: power button pressed", "vireo-exec-status: 143",
+                "reboot: Power down");
+    }
+
+    @Test
+    void stopPressesThePowerButtonAndTheGuestShutsItselfDown() throws Exception {
+        ok(vireo("vm", "create", "polite", "--memory", "256M"));
+        ok(vireo("vm", "start", "polite"));
+        awaitLog("polite", "Vireo default guest");
+        long started = System.nanoTime();
+        CliTest.Run stop = ok(vireo("vm", "stop", "polite", "--timeout", "120"));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(stop.out()).contains("vm 'polite' is stopped (guest shut down after the power button)");
+        // The guest's own poweroff path: acpid's action, busybox init's shutdown, the kernel's power down.
+        String log = Files.readString(fixture.home.consoleLog("polite"));
+        assertThat(log).contains("vireo-acpid: power button pressed", "The system is going down NOW!", "reboot: Power down");
+        assertThat(info("polite").path("reason").asText()).isEqualTo("guest shut down after the power button");
+        System.out.printf("vm stop -> guest powered itself off in %d ms%n", millis);
+    }
+
     @Test
     void killingTheVmmOfABootingGuestMarksItCrashed() throws Exception {
         ok(vireo("vm", "create", "victim", "--memory", "256M"));

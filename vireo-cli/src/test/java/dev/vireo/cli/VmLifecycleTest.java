@@ -118,8 +118,19 @@ class VmLifecycleTest extends DaemonTestBase {
         create("stubborn", "--append", "ignore-shutdown");
         ok(vireo("vm", "start", "stubborn"));
         long started = System.nanoTime();
-        assertThat(ok(vireo("vm", "stop", "stubborn", "--timeout", "1")).out()).contains("is stopped");
+        assertThat(ok(vireo("vm", "stop", "stubborn", "--timeout", "1")).out())
+                .contains("vm 'stubborn' is stopped (powered off: the guest did not shut down within 1 s)");
         assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void aGuestThatCannotBeAskedIsPoweredOffAtOnceAndStopSaysSo() throws Exception {
+        create("deaf", "--append", "deaf");
+        ok(vireo("vm", "start", "deaf"));
+        long started = System.nanoTime();
+        assertThat(ok(vireo("vm", "stop", "deaf", "--timeout", "30")).out())
+                .contains("vm 'deaf' is stopped (powered off: the guest cannot hear a shutdown request (no power-button driver))");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("no wait for a guest that cannot hear").isLessThan(20_000);
     }
 
     @Test

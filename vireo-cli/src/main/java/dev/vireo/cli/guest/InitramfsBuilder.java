@@ -25,7 +25,8 @@ import java.util.zip.GZIPOutputStream;
  */
 final class InitramfsBuilder {
     /** Files of guest/initramfs/, packaged as resources; they are part of the cache key. */
-    static final List<String> RESOURCES = List.of("init", "inittab", "profile", "udhcpc.script", "modules.list");
+    static final List<String> RESOURCES = List.of("init", "inittab", "profile", "udhcpc.script", "modules.list",
+            "acpi-power-button");
 
     private InitramfsBuilder() {}
 
@@ -63,7 +64,7 @@ final class InitramfsBuilder {
         try (OutputStream file = Files.newOutputStream(output);
              CpioWriter cpio = new CpioWriter(new GZIPOutputStream(file, 1 << 16))) {
             for (String d : List.of("bin", "sbin", "usr", "usr/bin", "usr/sbin", "usr/share", "usr/share/udhcpc",
-                    "etc", "etc/vireo", "lib", "lib/modules", "proc", "sys", "dev", "tmp", "run", "root")) {
+                    "etc", "etc/vireo", "etc/acpi", "etc/acpi/PWRF", "lib", "lib/modules", "proc", "sys", "dev", "tmp", "run", "root")) {
                 cpio.directory(d);
             }
             cpio.file("bin/busybox", 0755, Files.readAllBytes(busybox));
@@ -74,6 +75,7 @@ final class InitramfsBuilder {
             cpio.file("etc/passwd", 0644, "root:x:0:0:root:/root:/bin/sh\n".getBytes(StandardCharsets.US_ASCII));
             cpio.file("etc/group", 0644, "root:x:0:\n".getBytes(StandardCharsets.US_ASCII));
             cpio.file("usr/share/udhcpc/default.script", 0755, resource("udhcpc.script"));
+            cpio.file("etc/acpi/PWRF/00000080", 0755, resource("acpi-power-button"));
             StringBuilder list = new StringBuilder();
             for (String module : order) {
                 cpio.file("lib/modules/" + module + ".ko", 0644, contents.get(module));

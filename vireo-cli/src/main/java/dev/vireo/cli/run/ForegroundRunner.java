@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * Runs one {@code virt} machine in the foreground ({@code vireo run}, {@code vireo demo}):
  * the UART is our terminal, a guest reboot builds a fresh machine from the same config, and
  * the run ends on poweroff (exit 0), a guest failure or a fault (exit 1 with one line),
- * the console escape (Ctrl-A x) or SIGINT/SIGTERM (shutdown hook).
+ * the console escape (Ctrl-A x) or SIGINT/SIGTERM (shutdown hook). A signal first presses the
+ * machine's power button and gives a guest that hears it 10 s to power off by itself; the
+ * machine is stopped after that, or at once when no driver runs the button. Ctrl-A x stops at once.
  *
  * <p>Threads: the caller's thread builds and waits for each machine; {@code vireo-console-in}
  * copies stdin into the current machine's UART; hart threads belong to the machine; the
@@ -27,6 +29,8 @@ import java.util.function.Consumer;
  */
 public final class ForegroundRunner {
     private static final long HOOK_WAIT_MILLIS = 3_000;
+    /** How long SIGINT/SIGTERM lets a guest that heard the power button take to power off. */
+    private static final long SHUTDOWN_GRACE_MILLIS = 10_000;
 
     private final VirtConfig config;
     private final InputStream in;
@@ -68,6 +72,17 @@ public final class ForegroundRunner {
         Terminal terminal = Terminal.onStdin();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = Thread.ofPlatform().name("vireo-shutdown").unstarted(() -> {
+            // First ask, as a power button does; a guest that listens powers off by itself.
+            VirtMachine m = current;
+            if (m != null && m.pressPowerButton()) {
+                err.print((terminal != null ? "\r\n" : "\n") + "vireo: signal: pressed the power button; the guest has "
+                        + SHUTDOWN_GRACE_MILLIS / 1000 + " s to shut down" + (terminal != null ? "\r\n" : "\n"));
+                try {
+                    if (finished.await(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) return;
+                } catch (InterruptedException ignored) {
+                    // stop it now
+                }
+            }
             stopFromHost(new StopReason.HostRequest("signal"));
             try {
                 finished.await(HOOK_WAIT_MILLIS, TimeUnit.MILLISECONDS);

@@ -29,8 +29,8 @@ import java.util.Set;
  * and are flushed and closed by {@link #close()}.
  */
 public final class GuestDevices implements AutoCloseable {
-    /** One slot of the board's eight goes to the entropy device. */
-    public static final int MAX_DISKS = VirtMemoryMap.VIRTIO_SLOTS - 1;
+    /** Of the board's eight slots, the last is its power button and one goes to the entropy device. */
+    public static final int MAX_DISKS = VirtMemoryMap.ATTACHABLE_VIRTIO_SLOTS - 1;
 
     private record Disk(String name, DiskSpec spec, DiskImage image) {}
 
@@ -44,7 +44,7 @@ public final class GuestDevices implements AutoCloseable {
     public static List<DiskSpec> parse(List<String> values) {
         if (values.size() > MAX_DISKS) {
             throw new VireoCliException("at most " + MAX_DISKS + " --disk options fit the virt machine ("
-                    + VirtMemoryMap.VIRTIO_SLOTS + " virtio-mmio slots, one is the entropy device)", Main.EXIT_USAGE);
+                    + VirtMemoryMap.VIRTIO_SLOTS + " virtio-mmio slots: one is the power button, one the entropy device)", Main.EXIT_USAGE);
         }
         List<DiskSpec> specs = new ArrayList<>();
         Set<Path> seen = new HashSet<>();

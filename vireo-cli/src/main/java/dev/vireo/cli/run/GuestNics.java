@@ -38,9 +38,10 @@ public final class GuestNics implements AutoCloseable {
 
     /** Parses {@code --nic} values; a malformed one, or too many, is a usage error (exit 2). */
     public static List<NicSpec> parse(List<String> values, String vmName, int disks) {
-        int free = VirtMemoryMap.VIRTIO_SLOTS - 1 - disks;
+        int free = VirtMemoryMap.ATTACHABLE_VIRTIO_SLOTS - 1 - disks; // one is the entropy device
         if (values.size() > free) throw new VireoCliException("only " + free + " --nic options fit beside " + disks
-                + " disks (the virt machine has " + VirtMemoryMap.VIRTIO_SLOTS + " virtio-mmio slots)", Main.EXIT_USAGE);
+                + " disks (the virt machine has " + VirtMemoryMap.VIRTIO_SLOTS
+                + " virtio-mmio slots: one is the power button, one the entropy device)", Main.EXIT_USAGE);
         List<NicSpec> specs = new ArrayList<>();
         Set<Long> macs = new HashSet<>();
         for (int i = 0; i < values.size(); i++) {

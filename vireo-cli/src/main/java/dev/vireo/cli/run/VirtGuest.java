@@ -1,6 +1,7 @@
 package dev.vireo.cli.run;
 
 import dev.vireo.machine.lifecycle.StopReason;
+import dev.vireo.riscv.MachineClock;
 import dev.vireo.riscv.machine.VirtConfig;
 import dev.vireo.riscv.machine.VirtMachine;
 import dev.vireo.riscv.platform.uart.Uart16550;
@@ -16,9 +17,11 @@ import java.util.function.Consumer;
  * builds, its UART wired to the VMM's console hub, a guest reboot answered with a fresh
  * machine from the same config (as {@link ForegroundRunner} does).
  *
- * <p>Not yet possible with this machine, and refused with a message: pause/resume (the harts
- * have no pause gate) and a cooperative shutdown request (virt has no power button), so
- * {@code vireo vm stop} powers off after asking.
+ * <p>{@link #pause()} parks every hart at an instruction boundary and freezes the guest clock
+ * ({@link VirtMachine#pause()}); a reboot while paused builds the next machine paused too.
+ * {@link #requestShutdown()} presses the board's power button (virtio-input KEY_POWER in the
+ * last virtio-mmio slot): a guest that listens (the default guest's busybox acpid,
+ * systemd-logind) powers off by itself, and the exit reason then says so.
  *
  * <p>Threads: the VMM's main thread calls {@link #start} and {@link #awaitExit}; the console
  * and control threads call the rest.
@@ -30,7 +33,12 @@ public final class VirtGuest implements GuestMachine {
     private volatile ConsoleOutput console;
     private volatile VirtMachine current;
     private volatile boolean hostStop;
+    /** The power button was pressed and heard: a guest poweroff from now on is its answer. */
+    private volatile boolean shutdownRequested;
     private volatile int boots;
+    /** Serializes pause/resume (control thread) with the switch to a new machine after a reboot (main thread). */
+    private final Object pauseLock = new Object();
+    private boolean paused; // guarded by pauseLock: a machine built while paused starts paused too
 
     /** Builds the first machine now, so a bad kernel or too little memory fails before any socket opens. */
     public VirtGuest(VirtConfig config, Consumer<VirtMachine.Builder> devices, AutoCloseable resources) {
@@ -58,17 +66,39 @@ public final class VirtGuest implements GuestMachine {
 
     @Override
     public void pause() {
-        throw new UnsupportedOperationException("the virt machine cannot pause its harts yet; use vireo vm stop or poweroff");
+        synchronized (pauseLock) {
+            VirtMachine m = current;
+            if (m == null) throw new IllegalStateException("the guest is between two boots; try again in a moment");
+            try {
+                m.pause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while pausing the harts");
+            }
+            paused = true;
+        }
     }
 
     @Override
     public void resume() {
-        throw new UnsupportedOperationException("the virt machine cannot pause its harts yet, so there is nothing to resume");
+        synchronized (pauseLock) {
+            paused = false;
+            VirtMachine m = current;
+            if (m != null) m.resume();
+        }
     }
 
+    /**
+     * Presses the machine's power button (virtio-input KEY_POWER). True when the guest runs a
+     * driver for it (the default guest's acpid then runs poweroff); false before the guest has
+     * loaded virtio_input, or for a guest without it: nobody would hear the button.
+     */
     @Override
     public boolean requestShutdown() {
-        return false; // virt has no power button the guest listens to
+        VirtMachine m = current;
+        if (m == null || !m.pressPowerButton()) return false;
+        shutdownRequested = true;
+        return true;
     }
 
     @Override
@@ -134,10 +164,11 @@ public final class VirtGuest implements GuestMachine {
             }
             switch (reason) {
                 case StopReason.PowerOff p -> {
-                    return new Exit(true, reason.describe());
+                    return new Exit(true, shutdownRequested ? "guest shut down after the power button" : reason.describe());
                 }
                 case StopReason.Reboot r -> {
                     if (hostStop) return new Exit(true, "powered off by the daemon");
+                    shutdownRequested = false; // the guest rebooted instead: a later poweroff is its own
                 }
                 case StopReason.GuestFailure f -> {
                     return new Exit(false, reason.describe());
@@ -150,8 +181,11 @@ public final class VirtGuest implements GuestMachine {
                 }
             }
             VirtMachine next = build();
-            current = next;
-            next.start();
+            synchronized (pauseLock) {
+                current = next;
+                next.start();
+                if (paused) next.pause(); // rebooted while paused (vm reboot): the new boot waits too
+            }
         }
     }
 
@@ -162,6 +196,11 @@ public final class VirtGuest implements GuestMachine {
         stats.put("cpus", config.cpus());
         stats.put("memoryBytes", config.memoryBytes());
         stats.put("boots", boots);
+        VirtMachine m = current;
+        if (m != null) {
+            stats.put("instructions", m.instructionsRetired());
+            stats.put("guestTimeMillis", m.mtime() / (MachineClock.FREQUENCY_HZ / 1000));
+        }
         return stats;
     }
 

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A test double for the machine inside a real VMM process: a "guest" with a line console.
  * It answers {@code poweroff} by stopping cleanly, {@code crash} by failing, anything else by
- * echoing it; it shuts down when asked unless its {@code --append} says {@code ignore-shutdown}.
+ * echoing it; it shuts down when asked unless its {@code --append} says {@code ignore-shutdown}
+ * (asked, never answers) or {@code deaf} (cannot be asked: no power-button driver).
  * Selected in VMM processes with {@code -Dvireo.vmm.machine=scripted}.
  */
 public final class ScriptedMachine implements GuestMachine {
@@ -27,7 +28,7 @@ public final class ScriptedMachine implements GuestMachine {
             int append = runArguments.indexOf("--append");
             String line = append >= 0 ? runArguments.get(append + 1) : "";
             if (line.contains("fail-build")) throw new IllegalArgumentException("the kernel is not a RISC-V Image (scripted failure)");
-            return new ScriptedMachine(line.contains("ignore-shutdown"));
+            return new ScriptedMachine(line.contains("ignore-shutdown"), line.contains("deaf"));
         }
     }
 
@@ -38,7 +39,12 @@ public final class ScriptedMachine implements GuestMachine {
     private volatile OutputStream console;
     private volatile boolean paused;
 
-    ScriptedMachine(boolean ignoreShutdown) { this.ignoreShutdown = ignoreShutdown; }
+    private final boolean deaf;
+
+    ScriptedMachine(boolean ignoreShutdown, boolean deaf) {
+        this.ignoreShutdown = ignoreShutdown;
+        this.deaf = deaf;
+    }
 
     @Override
     public void start(OutputStream console) {
@@ -54,6 +60,7 @@ public final class ScriptedMachine implements GuestMachine {
 
     @Override
     public boolean requestShutdown() {
+        if (deaf) return false;
         if (ignoreShutdown) return true;
         say("shutting down\r\n");
         exit.complete(new Exit(true, "guest shut down on request"));

@@ -217,11 +217,21 @@ public final class VmManager {
             } catch (IOException e) {
                 // no answer: fall through to poweroff
             }
-            if (vmm != null && accepted && VmmSupervisor.awaitExit(vmm, timeout == null ? config.stopTimeout() : timeout)) {
+            Duration wait = timeout == null ? config.stopTimeout() : timeout;
+            if (vmm != null && accepted && VmmSupervisor.awaitExit(vmm, wait)) {
                 waitForState(name);
                 return info(name);
             }
-            return powerOffLocked(name, vmm);
+            VmInfo info = powerOffLocked(name, vmm);
+            // Say which happened: the stop asked and waited, or could not ask at all.
+            String why = accepted ? "powered off: the guest did not shut down within " + wait.toSeconds() + " s"
+                    : "powered off: the guest cannot hear a shutdown request (no power-button driver)";
+            synchronized (registry) {
+                if (registry.findVm(name).map(v -> v.state() == VmState.stopped).orElse(false)) {
+                    registry.updateState(name, VmState.stopped, why, null, null);
+                }
+            }
+            return info(name);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vireo.riscv.cpu;
 import dev.vireo.machine.bus.MmioBus;
 import dev.vireo.machine.memory.GuestMemory;
 import dev.vireo.riscv.MachineClock;
+import dev.vireo.riscv.PauseGate;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -14,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The run loop executes batches of instructions ({@link Interpreter}); between batches it
  * takes pending interrupts (privileged §3.1.9 priority MEI, MSI, MTI, SEI, SSI, STI), parks the
- * thread while the hart waits in WFI, and honours {@link #requestStop()}.
+ * thread while the hart waits in WFI, parks at the machine's {@link PauseGate} while paused,
+ * and honours {@link #requestStop()}.
  *
  * <p>Debugging (all off by default; the flags are static finals, so the hot path does not pay
  * for them): the system property {@code vireo.riscv.trace=traps} logs every trap on stderr,
@@ -49,6 +51,8 @@ public final class Hart implements Runnable {
     final AtomicInteger hwPending = new AtomicInteger();
     volatile long mtimecmp = -1;
     private volatile boolean stopRequested;
+    /** Where {@link #run()} parks while the machine is paused; set before the hart's thread starts. */
+    private PauseGate pauseGate = new PauseGate();
     private volatile Thread thread;
     boolean waiting;
     private long instret;
@@ -62,6 +66,9 @@ public final class Hart implements Runnable {
         this.interpreter = new Interpreter(this, new SystemOps(this));
         mmu.updateContext();
     }
+
+    /** The machine's pause gate, which {@link #run()} checks between batches. Only before the hart runs. */
+    public void pauseGate(PauseGate gate) { this.pauseGate = gate; }
 
     /** This hart's mhartid. */
     public int hartId() { return hartId; }
@@ -98,6 +105,10 @@ public final class Hart implements Runnable {
         thread = Thread.currentThread();
         try {
             while (!stopRequested) {
+                if (pauseGate.isClosed()) {
+                    pauseGate.await(() -> stopRequested); // paused: an instruction boundary
+                    continue;
+                }
                 step(BATCH);
             }
         } catch (RuntimeException | Error e) {

@@ -8,8 +8,13 @@ import dev.vireo.machine.irq.InterruptLine;
 import dev.vireo.machine.lifecycle.Machine;
 import dev.vireo.machine.lifecycle.StopReason;
 import dev.vireo.machine.memory.GuestMemory;
+import dev.vireo.machine.virtio.input.InputConfig;
+import dev.vireo.machine.virtio.input.InputDevice;
+import dev.vireo.machine.virtio.input.InputEvents;
+import dev.vireo.machine.virtio.mmio.VirtioMmioTransport;
 import dev.vireo.riscv.MachineClock;
 import dev.vireo.riscv.MachineException;
+import dev.vireo.riscv.PauseGate;
 import dev.vireo.riscv.boot.BootLoader;
 import dev.vireo.riscv.boot.FirmwareDynamicInfo;
 import dev.vireo.riscv.cpu.Hart;
@@ -35,19 +40,31 @@ import java.util.function.Function;
  * loaded and the harts reset; {@link #start()} gives each hart a platform thread named
  * {@code vireo-hart-N}.
  *
+ * <p>{@link #pause()} parks every hart at the {@link PauseGate} and freezes the guest clock;
+ * {@link #pressPowerButton()} asks the guest to shut down through the virtio-input power
+ * button in the last virtio-mmio slot.
+ *
  * <p>Threads: hart threads run guest code and call devices; a device's stop request
  * ({@link SifiveTest}) or a hart fault lands in {@link #requestStop}; the owner's thread
  * waits in {@link #awaitStop()} and then closes the machine.
  */
 public final class VirtMachine implements Machine {
     private static final long JOIN_TIMEOUT_MILLIS = 5_000;
+    /** A hart reaches the gate within one batch (or at once from WFI); this bounds a wedged one. */
+    private static final long PAUSE_TIMEOUT_MILLIS = 5_000;
 
     private final VirtConfig config;
     private final GuestMemory ram;
     private final List<Hart> harts;
     private final Uart16550 uart;
     private final GoldfishRtc rtc;
+    private final InputDevice powerButton;
     private final BootLoader.Plan plan;
+    private final MachineClock clock = new MachineClock();
+    private final PauseGate pauseGate = new PauseGate();
+    /** Serializes {@link #pause()} and {@link #resume()} (the VMM's control thread), apart from the machine's own lock. */
+    private final Object pauseLock = new Object();
+    private boolean paused; // guarded by pauseLock
     private final AtomicReference<StopReason> stopReason = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
@@ -60,7 +77,6 @@ public final class VirtMachine implements Machine {
         this.ram = GuestMemory.allocate(VirtMemoryMap.RAM, config.memoryBytes());
         try {
             MmioBus bus = new MmioBus();
-            MachineClock clock = new MachineClock();
             // Images are loaded before the harts exist, so a bad kernel or too little memory
             // is reported without building CPUs; the PLIC reaches the harts through this array.
             Hart[] hartArray = new Hart[config.cpus()];
@@ -75,13 +91,17 @@ public final class VirtMachine implements Machine {
             this.rtc = new GoldfishRtc(plic.source(VirtMemoryMap.RTC_IRQ));
             boolean[] slots = new boolean[VirtMemoryMap.VIRTIO_SLOTS];
             for (int slot = 0; slot < b.virtio.size(); slot++) slots[slot] = true;
+            slots[VirtMemoryMap.POWER_BUTTON_SLOT] = true;
 
             this.plan = BootLoader.load(ram, config.firmware(), config.kernel(), config.initrd(),
                     (initrdStart, initrdEnd) -> VirtDeviceTree.build(new VirtDeviceTree.Contents(
                             config.cpus(), config.memoryBytes(), config.bootargs(), initrdStart, initrdEnd, slots)));
 
             Reservations reservations = new Reservations(config.cpus());
-            for (int h = 0; h < config.cpus(); h++) hartArray[h] = new Hart(h, ram, bus, clock, reservations);
+            for (int h = 0; h < config.cpus(); h++) {
+                hartArray[h] = new Hart(h, ram, bus, clock, reservations);
+                hartArray[h].pauseGate(pauseGate);
+            }
             this.harts = List.of(hartArray);
 
             bus.register(VirtMemoryMap.ROM, VirtMemoryMap.ROM_SIZE,
@@ -96,6 +116,13 @@ public final class VirtMachine implements Machine {
                 devices.add(device);
                 bus.register(VirtMemoryMap.virtioSlot(slot), VirtMemoryMap.VIRTIO_STRIDE, device);
             }
+            // The board's power button: what a cooperative shutdown presses (the guest's evdev
+            // + acpid or systemd-logind turn KEY_POWER into an orderly poweroff).
+            this.powerButton = new InputDevice("power", InputConfig.powerButton());
+            VirtioMmioTransport button = new VirtioMmioTransport("virtio-input power", ram, powerButton,
+                    plic.source(VirtMemoryMap.VIRTIO_IRQ_FIRST + VirtMemoryMap.POWER_BUTTON_SLOT));
+            devices.add(button);
+            bus.register(VirtMemoryMap.virtioSlot(VirtMemoryMap.POWER_BUTTON_SLOT), VirtMemoryMap.VIRTIO_STRIDE, button);
             // Every hart starts in the firmware (or the bare-metal entry) as QEMU's reset
             // vector leaves it: a0 = hartid, a1 = device tree, a2 = fw_dynamic info.
             for (Hart hart : harts) hart.reset(plan.entry(), hart.hartId(), plan.fdtAddress(), VirtMemoryMap.ROM);
@@ -118,6 +145,15 @@ public final class VirtMachine implements Machine {
     public BootLoader.Plan bootPlan() { return plan; }
 
     public GuestMemory memory() { return ram; }
+
+    /**
+     * Presses and releases the power button (virtio-input KEY_POWER, slot
+     * {@link VirtMemoryMap#POWER_BUTTON_SLOT}). Returns false when the guest has no driver
+     * running the button (not booted that far, or a guest without virtio_input): nobody would hear it.
+     */
+    public boolean pressPowerButton() {
+        return powerButton.pressAndRelease(InputEvents.KEY_POWER);
+    }
 
     @Override
     public synchronized void start() {
@@ -153,9 +189,68 @@ public final class VirtMachine implements Machine {
     public void requestStop(StopReason reason) {
         if (stopReason.compareAndSet(null, reason)) {
             for (Hart hart : harts) hart.requestStop();
+            pauseGate.abort(); // a paused machine stops too: its harts leave the gate and end
             stopped.countDown();
         }
     }
+
+    /**
+     * Pauses the guest: returns once every hart is parked at an instruction boundary (between
+     * interpreter batches, or out of WFI) and the guest clock ({@code mtime}, the {@code time}
+     * CSR) is frozen, so after {@link #resume()} the guest sees no time jump and its timers fire
+     * relative to the time it ran. Devices need no gate of their own: their queues are only
+     * served after a notify from a hart, so at most requests already in flight complete. The
+     * goldfish RTC is wall-clock time and runs on, as a real RTC does. Idempotent.
+     *
+     * @throws IllegalStateException if the machine is not running (not started, or stopping)
+     * @throws MachineException if a hart does not reach the gate in time (the machine runs on)
+     */
+    public void pause() throws InterruptedException {
+        synchronized (pauseLock) {
+            if (!isStarted() || stopReason.get() != null) throw new IllegalStateException("the machine is not running");
+            if (paused) return;
+            pauseGate.close();
+            for (Hart hart : harts) hart.wake(); // out of WFI, to the gate
+            if (!pauseGate.awaitParked(harts.size(), PAUSE_TIMEOUT_MILLIS)) {
+                pauseGate.open();
+                if (stopReason.get() != null) throw new IllegalStateException("the machine stopped while pausing");
+                throw new MachineException("a hart did not reach a pause point within " + PAUSE_TIMEOUT_MILLIS
+                        + " ms; the machine keeps running");
+            }
+            clock.freeze();
+            paused = true;
+        }
+    }
+
+    /** Lets a paused machine run on from where it stopped, guest time included. Idempotent. */
+    public void resume() {
+        synchronized (pauseLock) {
+            if (!paused) return;
+            clock.thaw();
+            paused = false;
+            pauseGate.open();
+        }
+    }
+
+    public boolean isPaused() {
+        synchronized (pauseLock) {
+            return paused;
+        }
+    }
+
+    private synchronized boolean isStarted() { return started; }
+
+    /** Instructions retired by every hart so far (exact while paused; between batches otherwise). */
+    public long instructionsRetired() {
+        long sum = 0;
+        for (Hart hart : harts) sum += hart.instret();
+        return sum;
+    }
+
+    /** The guest clock's mtime now (frozen while paused). */
+    public long mtime() { return clock.mtime(); }
+
+    List<Hart> harts() { return harts; }
 
     @Override
     public StopReason awaitStop() throws InterruptedException {
@@ -243,8 +338,9 @@ public final class VirtMachine implements Machine {
 
         /** As {@link #addVirtioMmio(Function)}, for devices that also need guest RAM (virtqueues live there). */
         public Builder addVirtioMmio(MmioDeviceFactory device) {
-            if (virtio.size() == VirtMemoryMap.VIRTIO_SLOTS) {
-                throw new MachineException("at most " + VirtMemoryMap.VIRTIO_SLOTS + " virtio devices fit the virt machine");
+            if (virtio.size() == VirtMemoryMap.ATTACHABLE_VIRTIO_SLOTS) {
+                throw new MachineException("at most " + VirtMemoryMap.ATTACHABLE_VIRTIO_SLOTS
+                        + " virtio devices fit the virt machine (its last virtio-mmio slot is the power button)");
             }
             virtio.add(device);
             return this;

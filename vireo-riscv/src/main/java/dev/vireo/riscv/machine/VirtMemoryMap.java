@@ -16,6 +16,8 @@ public final class VirtMemoryMap {
     public static final long UART = 0x1000_0000, UART_SIZE = 0x100;
     public static final long VIRTIO = 0x1000_1000, VIRTIO_STRIDE = 0x1000;
     public static final int VIRTIO_SLOTS = 8;
+    /** The last slot holds the machine's own power button (virtio-input); the others are for attached devices. */
+    public static final int POWER_BUTTON_SLOT = VIRTIO_SLOTS - 1, ATTACHABLE_VIRTIO_SLOTS = VIRTIO_SLOTS - 1;
     public static final long RAM = 0x8000_0000L;
 
     /** PLIC source numbers. */
