@@ -256,6 +256,43 @@ class VirtMachineTest {
     }
 
     @Test
+    void thePowerButtonSitsInTheLastVirtioSlotAndIsDescribed() throws Exception {
+        VirtMachine m = machine(1, """
+                    li    t0, 0x10008000          # slot 7
+                    lw    t1, 0(t0)
+                    li    t2, 0x74726976          # "virt"
+                    bne   t1, t2, fail
+                    lw    t1, 8(t0)               # DeviceID
+                    li    t2, 18                  # virtio-input
+                    bne   t1, t2, fail
+                    li    a0, 'P'
+                    putc  a0
+                    poweroff
+                fail:
+                    li    a0, 'F'
+                    putc  a0
+                    poweroff
+                """);
+        long fdt = m.bootPlan().fdtAddress();
+        byte[] blob = new byte[Integer.reverseBytes(m.memory().readInt(fdt + 4))];
+        m.memory().read(fdt, blob, 0, blob.length);
+        assertThat(Dtc.decompile(blob).dts()).contains("virtio_mmio@10008000 {", "interrupts = <0x08>;")
+                .doesNotContain("virtio_mmio@10001000");
+        assertThat(m.pressPowerButton()).as("no driver runs the button yet").isFalse();
+        assertThat(run(m)).isEqualTo(new StopReason.PowerOff());
+        assertThat(output()).isEqualTo("P");
+    }
+
+    @Test
+    void sevenAttachedVirtioDevicesFitAndAnEighthIsRefused() throws Exception {
+        Path elf = BareMetalElf.build(dir, "1: j 1b");
+        VirtMachine.Builder b = VirtMachine.builder(new VirtConfig(32L << 20, 1, new Firmware.None(), elf, null, ""));
+        for (int i = 0; i < VirtMemoryMap.ATTACHABLE_VIRTIO_SLOTS; i++) b.addVirtioMmio(FakeVirtio::new);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.addVirtioMmio(FakeVirtio::new))
+                .hasMessageContaining("at most 7 virtio devices").hasMessageContaining("power button");
+    }
+
+    @Test
     void requestStopEndsAllHartsAndCloseFreesTheMachine() throws Exception {
         VirtMachine m = machine(2, """
                 1:  j 1b
