@@ -61,7 +61,7 @@ class VmLifecycleTest extends DaemonTestBase {
         assertThat(ok(vireo("vm", "log", "web")).out()).contains("scripted guest booted").contains("you said: hello");
 
         assertThat(vireo("vm", "resume", "web").err()).contains("vm 'web' is running; only a paused vm can be resumed");
-        assertThat(ok(vireo("vm", "pause", "web")).out()).contains("is paused");
+        assertThat(ok(vireo("vm", "pause", "web")).out()).contains("vm 'web' is paused").doesNotContain("paused (paused)");
         assertThat(info("web").path("stats").path("machine").path("paused").asBoolean()).isTrue();
         assertThat(vireo("vm", "pause", "web").err()).contains("vm 'web' is paused; only a running vm can be paused; resume it first");
         assertThat(ok(vireo("vm", "resume", "web")).out()).contains("is running");

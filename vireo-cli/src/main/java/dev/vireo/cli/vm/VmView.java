@@ -14,7 +14,7 @@ final class VmView {
             return;
         }
         line("name", vm.path("name").asText());
-        line("state", vm.path("state").asText() + (vm.hasNonNull("reason") ? " (" + vm.path("reason").asText() + ")" : ""));
+        line("state", stateWithReason(vm));
         line("cpus", vm.path("cpus").asText());
         line("memory", vm.path("memory").asText());
         for (String key : new String[] {"firmware", "kernel", "initrd", "append"}) {
@@ -29,8 +29,13 @@ final class VmView {
     }
 
     static void state(JsonNode vm) {
-        System.out.println("vm '" + vm.path("name").asText() + "' is " + vm.path("state").asText()
-                + (vm.hasNonNull("reason") ? " (" + vm.path("reason").asText() + ")" : ""));
+        System.out.println("vm '" + vm.path("name").asText() + "' is " + stateWithReason(vm));
+    }
+
+    /** "stopped (guest shut down after the power button)"; a reason that only repeats the state ("paused") is left out. */
+    static String stateWithReason(JsonNode vm) {
+        String state = vm.path("state").asText(), reason = vm.path("reason").asText("");
+        return reason.isEmpty() || reason.equals(state) ? state : state + " (" + reason + ")";
     }
 
     private static void line(String key, String value) { System.out.printf("%-12s %s%n", key, value); }
