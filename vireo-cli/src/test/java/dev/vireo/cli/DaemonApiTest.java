@@ -126,7 +126,7 @@ class DaemonApiTest extends DaemonTestBase {
         JsonNode vm = Json.MAPPER.readTree(vireo("vm", "info", "keep", "--output", "json").out());
         assertThat(vm.path("memoryBytes").asLong()).isEqualTo(64L << 20);
         assertThat(vireo("disk", "list").out()).contains("vol");
-        assertThat(rest("GET", "/api/version", null).json().path("schema").asInt()).isEqualTo(4);
+        assertThat(rest("GET", "/api/version", null).json().path("schema").asInt()).isEqualTo(5);
     }
 
     @Test

@@ -76,6 +76,21 @@ class DaemonNetworkTest extends DaemonTestBase {
     }
 
     @Test
+    void aNetworkTakesAnAclFileAndSaysWhichLineIsWrong() throws Exception {
+        java.nio.file.Path acl = java.nio.file.Files.writeString(dir.resolve("lab.acl"), "[port db]\ndefault deny\nallow both proto=arp\n");
+        ok(vireo("net", "create", "lab", "--mode", "internal", "--acl", acl.toString()));
+        JsonNode lab = rest("GET", "/api/networks/lab", null).json();
+        assertThat(lab.path("acl").asText()).contains("default deny");
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.acl"), "[port db]\nallow sideways\n");
+        CliTest.Run wrong = vireo("net", "create", "lab2", "--mode", "internal", "--acl", bad.toString());
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.err()).startsWith("vireo: network 'lab2' --acl:2: ");
+        assertThat(vireo("net", "create", "lab3", "--mode", "internal", "--acl", dir.resolve("none.acl").toString()).err())
+                .startsWith("vireo: cannot read ACL file");
+        assertThat(vireo("net", "create", "out", "--mode", "nat", "--acl", acl.toString()).err()).contains("--acl is for internal and hostonly networks");
+    }
+
+    @Test
     void theSwitchIsBackAfterADaemonRestart() throws Exception {
         ok(vireo("net", "create", "lab", "--mode", "internal", "--dhcp", "10.10.0.1/24"));
         Path socket = fixture.home.root().resolve("net/lab.sock");

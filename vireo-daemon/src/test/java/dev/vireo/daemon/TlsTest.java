@@ -62,7 +62,7 @@ class TlsTest {
             HttpResponse<String> ok = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(200);
-            assertThat(ok.body()).contains("\"schema\" : 4");
+            assertThat(ok.body()).contains("\"schema\" : 5");
         }
     }
 

@@ -2,14 +2,18 @@ package dev.vireo.cli.net;
 
 import dev.vireo.cli.DaemonCalls;
 import dev.vireo.cli.Main;
+import dev.vireo.cli.VireoCliException;
 import dev.vireo.daemon.network.NetworkSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code vireo net create NAME --mode nat|internal|hostonly|bridge [--dhcp A/P] [--subnet A/P] [--bridge BR]}. */
+/** {@code vireo net create NAME --mode nat|internal|hostonly|bridge [--dhcp A/P] [--subnet A/P] [--bridge BR] [--acl FILE]}. */
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = "Define a named network in the daemon; VMs join it with --nic network=NAME.")
 final class NetCreateCommand implements Callable<Integer> {
@@ -29,9 +33,20 @@ final class NetCreateCommand implements Callable<Integer> {
     @Option(names = "--bridge", paramLabel = "BRIDGE", description = "bridge: an existing host bridge, e.g. br0")
     String bridge;
 
+    @Option(names = "--acl", paramLabel = "FILE", description = "internal, hostonly: per-port ACLs (the format of vireo net serve --acl)")
+    Path acl;
+
     @Override
     public Integer call() {
-        var network = DaemonCalls.call("POST", "/api/networks", new NetworkSpec(name, mode, dhcp, subnet, bridge));
+        String aclText = null;
+        if (acl != null) {
+            try {
+                aclText = Files.readString(acl);
+            } catch (IOException e) {
+                throw new VireoCliException("cannot read ACL file " + acl + ": " + e.getMessage(), Main.EXIT_USAGE);
+            }
+        }
+        var network = DaemonCalls.call("POST", "/api/networks", new NetworkSpec(name, mode, dhcp, subnet, bridge, aclText));
         String socket = network.path("socket").asText("");
         System.out.println("created network '" + network.path("name").asText() + "' (" + network.path("mode").asText() + ")"
                 + (socket.isEmpty() ? "" : ", switch at " + socket) + "; attach VMs with --nic network=" + name);

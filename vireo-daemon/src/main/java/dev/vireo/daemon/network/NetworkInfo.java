@@ -12,5 +12,5 @@ import java.util.List;
  * @param vms    the defined VMs with a NIC on this network
  * @param leases DHCP leases handed out since the switch started
  */
-public record NetworkInfo(String name, String mode, String dhcp, String subnet, String bridge, String state,
+public record NetworkInfo(String name, String mode, String dhcp, String subnet, String bridge, String acl, String state,
                           String socket, List<String> ports, List<String> vms, int leases, String createdAt) {}

@@ -7,6 +7,8 @@ import dev.vireo.daemon.registry.NetworkRecord;
 import dev.vireo.daemon.registry.Registry;
 import dev.vireo.daemon.registry.VmRecord;
 import dev.vireo.net.NicSpec;
+import dev.vireo.net.acl.Acl;
+import dev.vireo.net.acl.AclFile;
 import dev.vireo.net.uplink.IpCommand;
 import dev.vireo.net.uplink.UplinkException;
 import dev.vireo.net.uplink.Uplinks;
@@ -69,10 +71,14 @@ public final class NetworkManager implements AutoCloseable {
             Cidr.parse(spec.subnet(), "--subnet");
         }
         if (mode == NetworkMode.bridge) checkBridge(spec.bridge());
+        if (spec.acl() != null) {
+            if (!mode.hasSwitch()) throw ApiException.badRequest("--acl is for internal and hostonly networks (the daemon's switches), not " + mode);
+            parseAcl(name, spec.acl());
+        }
         if (registry.findNetwork(name).isPresent()) {
             throw ApiException.conflict("network '" + name + "' already exists; choose another name or delete it first (vireo net delete " + name + ")");
         }
-        NetworkRecord record = new NetworkRecord(name, mode.name(), spec.dhcp(), spec.subnet(), spec.bridge(), Instant.now());
+        NetworkRecord record = new NetworkRecord(name, mode.name(), spec.dhcp(), spec.subnet(), spec.bridge(), spec.acl(), Instant.now());
         RunningNetwork started = null;
         if (mode.hasSwitch()) {
             try {
@@ -192,9 +198,18 @@ public final class NetworkManager implements AutoCloseable {
         RunningNetwork sw = running.get(r.name());
         NetworkMode mode = NetworkMode.valueOf(r.mode());
         String state = !mode.hasSwitch() ? "per-vm" : sw != null ? "up" : "down: " + failures.getOrDefault(r.name(), "not started");
-        return new NetworkInfo(r.name(), r.mode(), r.dhcp(), r.hostAddress(), r.bridge(), state,
+        return new NetworkInfo(r.name(), r.mode(), r.dhcp(), r.hostAddress(), r.bridge(), r.acl(), state,
                 sw == null ? null : sw.socket().toString(), sw == null ? List.of() : sw.ports(), users(r.name()),
                 sw == null ? 0 : sw.leases(), r.createdAt().toString());
+    }
+
+    /** Parses ACL text as {@code vireo net serve --acl} does; a mistake is a 400 naming the line. */
+    static Map<String, Acl> parseAcl(String network, String text) {
+        try {
+            return AclFile.parse(text, "network '" + network + "' --acl");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     private static void only(NetworkMode mode, NetworkMode owner, String option, String value) {

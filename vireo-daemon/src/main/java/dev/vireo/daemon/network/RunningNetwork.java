@@ -1,6 +1,8 @@
 package dev.vireo.daemon.network;
 
 import dev.vireo.daemon.registry.NetworkRecord;
+import dev.vireo.net.acl.Acl;
+import dev.vireo.net.acl.AclFile;
 import dev.vireo.net.dhcp.DhcpConfig;
 import dev.vireo.net.dhcp.DhcpService;
 import dev.vireo.net.frame.MacAddress;
@@ -16,12 +18,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The switch the daemon runs for an internal or host-only network: the same
  * {@link VirtualSwitch} and {@link SwitchServer} as {@code vireo net serve}, listening on
  * {@code VIREO_HOME/net/NAME.sock}, plus Vireo's DHCP (internal with a dhcp address) or the
- * host TAP with DHCP (host-only). VMMs join it as {@code --nic switch=NAME}.
+ * host TAP with DHCP (host-only), with the network's per-port ACLs. VMMs join it as
+ * {@code --nic switch=NAME}.
  */
 final class RunningNetwork implements AutoCloseable {
     private final VirtualSwitch network;
@@ -62,8 +66,9 @@ final class RunningNetwork implements AutoCloseable {
             }
             Path socket = NetworkPaths.socket(vireoHome, record.name());
             NetworkPaths.prepare(socket);
+            Map<String, Acl> acls = record.acl() == null ? Map.of() : NetworkManager.parseAcl(record.name(), record.acl());
             resources.add(SwitchServer.start(network, SeqpacketListener.bind(socket, SwitchServer.capacity(network)),
-                    port -> null, port -> PortVlan.access()));
+                    port -> acls.getOrDefault(port, acls.get(AclFile.ANY_PORT)), port -> PortVlan.access()));
             return new RunningNetwork(network, socket, dhcp, resources);
         } catch (IOException | RuntimeException e) {
             closeAll(resources);

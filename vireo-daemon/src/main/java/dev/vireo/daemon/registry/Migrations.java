@@ -54,7 +54,9 @@ final class Migrations {
               host_address VARCHAR(64),
               bridge VARCHAR(64),
               created_at TIMESTAMP WITH TIME ZONE NOT NULL)
-            """);
+            """,
+            // 5: a named network's per-port ACLs (the text of an ACL file, docs/networking.md)
+            "ALTER TABLE networks ADD COLUMN acl VARCHAR(65536)");
 
     private Migrations() {}
 

@@ -227,14 +227,15 @@ public final class Registry implements AutoCloseable {
     // ---- networks
 
     public synchronized void insertNetwork(NetworkRecord network) {
-        String sql = "INSERT INTO networks (name, mode, dhcp, host_address, bridge, created_at) VALUES (?,?,?,?,?,?)";
+        String sql = "INSERT INTO networks (name, mode, dhcp, host_address, bridge, acl, created_at) VALUES (?,?,?,?,?,?,?)";
         try (PreparedStatement s = connection.prepareStatement(sql)) {
             s.setString(1, network.name());
             s.setString(2, network.mode());
             s.setString(3, network.dhcp());
             s.setString(4, network.hostAddress());
             s.setString(5, network.bridge());
-            s.setTimestamp(6, Timestamp.from(network.createdAt()));
+            s.setString(6, network.acl());
+            s.setTimestamp(7, Timestamp.from(network.createdAt()));
             s.executeUpdate();
         } catch (SQLException e) {
             if (e.getErrorCode() == DUPLICATE_KEY) {
@@ -259,7 +260,7 @@ public final class Registry implements AutoCloseable {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     networks.add(new NetworkRecord(r.getString("name"), r.getString("mode"), r.getString("dhcp"),
-                            r.getString("host_address"), r.getString("bridge"), r.getTimestamp("created_at").toInstant()));
+                            r.getString("host_address"), r.getString("bridge"), r.getString("acl"), r.getTimestamp("created_at").toInstant()));
                 }
             }
             return networks;

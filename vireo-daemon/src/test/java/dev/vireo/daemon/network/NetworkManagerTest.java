@@ -66,7 +66,7 @@ class NetworkManagerTest {
 
     @Test
     void anInternalNetworkServesASwitchThatNicsJoin() throws Exception {
-        NetworkInfo lab = networks.create(new NetworkSpec("lab", "internal", "10.10.0.1/24", null, null));
+        NetworkInfo lab = networks.create(new NetworkSpec("lab", "internal", "10.10.0.1/24", null, null, null));
         assertThat(lab.state()).isEqualTo("up");
         assertThat(lab.socket()).isEqualTo(home.root().resolve("net/lab.sock").toString());
         assertThat(lab.ports()).containsExactly("dhcp");
@@ -80,9 +80,9 @@ class NetworkManagerTest {
 
     @Test
     void vmNicsResolveToTheNetworksModeKeepingTheirMacs() {
-        networks.create(new NetworkSpec("lab", "internal", null, null, null));
-        networks.create(new NetworkSpec("out", "nat", null, null, null));
-        registry.insertNetwork(new NetworkRecord("br", "bridge", null, null, "br0", Instant.now()));
+        networks.create(new NetworkSpec("lab", "internal", null, null, null, null));
+        networks.create(new NetworkSpec("out", "nat", null, null, null, null));
+        registry.insertNetwork(new NetworkRecord("br", "bridge", null, null, "br0", null, Instant.now()));
         String mac0 = MacAddress.format(MacAddress.derive("web")), mac1 = MacAddress.format(MacAddress.derive("web#1"));
         assertThat(networks.resolve("web", List.of("network=lab", "network=out", "network=br,mac=52:54:00:00:00:07", "switch=other")))
                 .containsExactly("switch=lab,mac=" + mac0, "nat,mac=" + mac1, "bridge=br0,mac=52:54:00:00:00:07",
@@ -93,24 +93,24 @@ class NetworkManagerTest {
 
     @Test
     void mistakesAre4xxWithTheFix() {
-        assertThat(message(() -> networks.create(new NetworkSpec("lab", "wifi", null, null, null))))
+        assertThat(message(() -> networks.create(new NetworkSpec("lab", "wifi", null, null, null, null))))
                 .isEqualTo("network mode 'wifi' is unknown; use nat|internal|hostonly|bridge");
-        assertThat(status(() -> networks.create(new NetworkSpec("lab", null, null, null, null)))).isEqualTo(400);
-        assertThat(message(() -> networks.create(new NetworkSpec("lab", "nat", "10.0.0.1/24", null, null))))
+        assertThat(status(() -> networks.create(new NetworkSpec("lab", null, null, null, null, null)))).isEqualTo(400);
+        assertThat(message(() -> networks.create(new NetworkSpec("lab", "nat", "10.0.0.1/24", null, null, null))))
                 .contains("--dhcp is for internal networks, not nat");
-        assertThat(message(() -> networks.create(new NetworkSpec("lab", "internal", "10.0.0.0/24", null, null))))
+        assertThat(message(() -> networks.create(new NetworkSpec("lab", "internal", "10.0.0.0/24", null, null, null))))
                 .contains("network or broadcast address");
-        assertThat(message(() -> networks.create(new NetworkSpec("lab", "internal", "10.0.0.1", null, null))))
+        assertThat(message(() -> networks.create(new NetworkSpec("lab", "internal", "10.0.0.1", null, null, null))))
                 .contains("needs ADDR/PREFIX, e.g. 10.10.0.1/24");
-        assertThat(message(() -> networks.create(new NetworkSpec("ho", "hostonly", null, null, null)))).contains("give --subnet ADDR/PREFIX");
-        assertThat(message(() -> networks.create(new NetworkSpec("b", "bridge", null, null, null)))).contains("give --bridge BRIDGE");
-        assertThat(message(() -> networks.create(new NetworkSpec("b", "bridge", null, null, "nosuchbr9")))).contains("does not exist");
-        assertThat(message(() -> networks.create(new NetworkSpec("b", "bridge", null, null, "lo")))).contains("not a bridge");
-        assertThat(message(() -> networks.create(new NetworkSpec("../x", "internal", null, null, null)))).contains("network name '../x' is invalid");
+        assertThat(message(() -> networks.create(new NetworkSpec("ho", "hostonly", null, null, null, null)))).contains("give --subnet ADDR/PREFIX");
+        assertThat(message(() -> networks.create(new NetworkSpec("b", "bridge", null, null, null, null)))).contains("give --bridge BRIDGE");
+        assertThat(message(() -> networks.create(new NetworkSpec("b", "bridge", null, null, "nosuchbr9", null)))).contains("does not exist");
+        assertThat(message(() -> networks.create(new NetworkSpec("b", "bridge", null, null, "lo", null)))).contains("not a bridge");
+        assertThat(message(() -> networks.create(new NetworkSpec("../x", "internal", null, null, null, null)))).contains("network name '../x' is invalid");
         assertThat(networks.list()).isEmpty();
 
-        networks.create(new NetworkSpec("lab", "internal", null, null, null));
-        assertThat(status(() -> networks.create(new NetworkSpec("lab", "nat", null, null, null)))).isEqualTo(409);
+        networks.create(new NetworkSpec("lab", "internal", null, null, null, null));
+        assertThat(status(() -> networks.create(new NetworkSpec("lab", "nat", null, null, null, null)))).isEqualTo(409);
         assertThat(message(() -> networks.check("web", List.of("network=nope"))))
                 .isEqualTo("network 'nope' does not exist; see vireo net list, or create it with vireo net create nope --mode internal");
         assertThat(status(() -> networks.check("web", List.of("network=lab,hostfwd=tcp::1-:2")))).isEqualTo(400);
@@ -125,11 +125,40 @@ class NetworkManagerTest {
     }
 
     @Test
+    void aNetworksAclIsEnforcedOnItsSwitchAndAMistakeNamesTheLine() throws Exception {
+        assertThat(message(() -> networks.create(new NetworkSpec("lab", "internal", null, null, null, "[port b]\ndeny sideways\n"))))
+                .startsWith("network 'lab' --acl:2: ");
+        assertThat(message(() -> networks.create(new NetworkSpec("out", "nat", null, null, null, "[port b]\n"))))
+                .contains("--acl is for internal and hostonly networks");
+        NetworkInfo lab = networks.create(new NetworkSpec("lab", "internal", null, null, null, "[port b]\ndeny in proto=udp dport=23\n"));
+        assertThat(lab.acl()).contains("dport=23");
+        try (SwitchClient a = SwitchClient.connect(Path.of(lab.socket()), "a", NicLinks.MAX_FRAME);
+             SwitchClient b = SwitchClient.connect(Path.of(lab.socket()), "b", NicLinks.MAX_FRAME)) {
+            java.util.concurrent.BlockingQueue<Integer> atB = new java.util.concurrent.LinkedBlockingQueue<>();
+            a.start((f, o, l) -> { });
+            b.start((f, o, l) -> atB.add(((f[o + 36] & 0xFF) << 8) | (f[o + 37] & 0xFF))); // UDP destination port
+            long macA = MacAddress.derive("a"), macB = MacAddress.derive("b");
+            byte[] frame = new byte[1600];
+            int ipA = dev.vireo.net.frame.Ipv4.parse("10.0.0.1"), ipB = dev.vireo.net.frame.Ipv4.parse("10.0.0.2");
+            // b speaks first so that the switch learns where b is.
+            b.send(frame, 0, dev.vireo.net.frame.FrameBuilder.udp(frame, macA, macB, ipB, ipA, 5000, 5000, 8));
+            a.send(frame, 0, dev.vireo.net.frame.FrameBuilder.udp(frame, macB, macA, ipA, ipB, 5000, 23, 8));
+            a.send(frame, 0, dev.vireo.net.frame.FrameBuilder.udp(frame, macB, macA, ipA, ipB, 5000, 80, 8));
+            assertThat(atB.poll(5, java.util.concurrent.TimeUnit.SECONDS)).as("port 80 passes").isEqualTo(80);
+            assertThat(atB.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).as("port 23 was dropped by b's ACL").isNull();
+        }
+        networks.close();
+        networks = new NetworkManager(home, registry);
+        networks.startAll();
+        assertThat(networks.info("lab").acl()).as("kept in the registry").contains("dport=23");
+    }
+
+    @Test
     void aSocketInUseByAnotherSwitchIsAConflictAndRecordsNothing() throws Exception {
-        networks.create(new NetworkSpec("lab", "internal", null, null, null));
+        networks.create(new NetworkSpec("lab", "internal", null, null, null, null));
         try (Registry other = Registry.open(dir.resolve("other"))) {
             NetworkManager second = new NetworkManager(home, other);
-            assertThat(message(() -> second.create(new NetworkSpec("lab", "internal", null, null, null)))).contains("network 'lab' cannot listen");
+            assertThat(message(() -> second.create(new NetworkSpec("lab", "internal", null, null, null, null)))).contains("network 'lab' cannot listen");
             assertThat(other.listNetworks()).isEmpty();
         }
         assertThat(Files.exists(home.root().resolve("net/lab.sock"))).isTrue();
@@ -137,7 +166,7 @@ class NetworkManagerTest {
 
     @Test
     void switchesStartAgainWithTheDaemon() throws Exception {
-        networks.create(new NetworkSpec("lab", "internal", "10.10.0.1/24", null, null));
+        networks.create(new NetworkSpec("lab", "internal", "10.10.0.1/24", null, null, null));
         networks.close();
         assertThat(Path.of(home.root().resolve("net/lab.sock").toString())).doesNotExist();
         networks = new NetworkManager(home, registry);

@@ -75,7 +75,7 @@ class RegistryTest {
             s.execute("INSERT INTO vms (name, cpus, memory_bytes, disks, nics, state, created_at) VALUES ('old', 1, 1048576, '[]', '[]', 'stopped', CURRENT_TIMESTAMP)");
         }
         try (Registry registry = Registry.open(dir)) {
-            assertThat(registry.schemaVersion()).isEqualTo(4);
+            assertThat(registry.schemaVersion()).isEqualTo(5);
             assertThat(registry.findVm("old").orElseThrow().autostart()).isFalse();
             assertThat(registry.listTemplates()).isEmpty();
             assertThat(registry.listNetworks()).isEmpty();
