@@ -40,6 +40,20 @@ class CliTest {
     }
 
     @Test
+    void subcommandTableNamesEachClassByItsCommandName() {
+        for (var e : Main.SUBCOMMANDS)
+            assertThat(Main.commandClass(e.getValue()).getAnnotation(picocli.CommandLine.Command.class).name())
+                    .as(e.getValue()).isEqualTo(e.getKey());
+    }
+
+    @Test
+    void aSubcommandRunAloneStillHasTheRootsQualifiedName() {
+        Run r = vireo("img", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: vireo img").contains("convert");
+    }
+
+    @Test
     void helpCommandDescribesASubcommand() {
         Run r = vireo("help", "guest");
         assertThat(r.exit()).isZero();
