@@ -65,6 +65,7 @@ public final class Qcow2Image implements DiskImage {
         this.csizeMask = (1L << (clusterBits - 8)) - 1;
         this.coffsetMask = (1L << csizeShift) - 1;
         this.clusterBuffer = new byte[clusterSize];
+        this.bulkScratch = new byte[clusterSize];
         this.compressedIn = new byte[clusterSize * 2 + 512];
         this.compressedOut = new byte[clusterSize];
         this.l2Cache = new ClusterCache(channel, clusterSize, Math.max(4, Math.min(256, (4 << 20) / clusterSize))); // ~4 MiB of L2 tables
@@ -210,6 +211,51 @@ public final class Qcow2Image implements DiskImage {
             offset += n;
             length -= n;
         }
+    }
+
+    /**
+     * Bulk read into a (direct) buffer: runs of data clusters that lie contiguously in the
+     * file are read straight into {@code into}; everything else (zero, compressed, backing,
+     * subclusters) goes through {@link #read(long, byte[], int, int)} one cluster at a time.
+     */
+    @Override
+    public void read(long position, ByteBuffer into) throws IOException {
+        checkRange(position, into.remaining());
+        long[] st = statusScratch;
+        while (into.hasRemaining()) {
+            int remaining = into.remaining();
+            long n = Math.min(status(position, st), remaining);
+            if (st[0] == DATA && (!extendedL2 || n == clusterSize - (position & (clusterSize - 1)))) {
+                long host = st[1];
+                while (n < remaining) {
+                    long m = status(position + n, st);
+                    if (st[0] != DATA || st[1] != host + n || extendedL2 && m != clusterSize) break;
+                    n += Math.min(m, remaining - n);
+                }
+                if (host + n > knownFileSize && host + n > (knownFileSize = channel.size()))
+                    throw Qcow2Header.corrupt(name, "data at host offset 0x" + Long.toHexString(host) + " lies beyond the end of the file ("
+                            + knownFileSize + " bytes); the image is truncated, run 'vireo img check'");
+                int end = into.position() + (int) n;
+                ByteBuffer part = into.slice(into.position(), (int) n);
+                while (part.hasRemaining()) if (channel.read(part, host + part.position()) < 0) break;
+                while (part.hasRemaining()) part.put((byte) 0);
+                into.position(end);
+            } else {
+                read(position, bulkScratch, 0, (int) n);
+                into.put(bulkScratch, 0, (int) n);
+            }
+            position += n;
+        }
+    }
+
+    private final long[] statusScratch = new long[2];
+    private final byte[] bulkScratch;
+
+    /** Bulk write from a (direct) buffer: see {@link Qcow2Writer#write(long, ByteBuffer)}. */
+    @Override
+    public void write(long position, ByteBuffer from) throws IOException {
+        checkRange(position, from.remaining());
+        contentWriter().write(position, from);
     }
 
     /** Reads within one guest cluster. */
