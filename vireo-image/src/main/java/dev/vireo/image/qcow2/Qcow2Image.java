@@ -4,6 +4,7 @@ import dev.vireo.image.DiskImage;
 import dev.vireo.image.DiskImages;
 import dev.vireo.image.ImageException;
 import dev.vireo.image.ImageFormat;
+import dev.vireo.image.ImageLock;
 import dev.vireo.image.OpenOptions;
 
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class Qcow2Image implements DiskImage {
     private final byte[] clusterBuffer, compressedIn, compressedOut;
     private long compressedCached = -1;
     private long knownFileSize;
+    private ImageLock lock; // held while open for writing
 
     private Qcow2Image(Path path, FileChannel channel, Qcow2Header header, boolean readOnly, boolean unsafe) throws IOException {
         this.path = path;
@@ -123,6 +125,7 @@ public final class Qcow2Image implements DiskImage {
                 throw new ImageException("'" + path + "' was not closed cleanly (dirty, lazy refcounts); run 'vireo img check -r all' first");
             Qcow2Image img = new Qcow2Image(path, ch, h, options.readOnly(), options.unsafeCache());
             try {
+                if (!options.readOnly()) img.lock = ImageLock.forWriting(path);
                 img.openBacking(depth);
                 return img;
             } catch (IOException | RuntimeException e) {
@@ -512,6 +515,7 @@ public final class Qcow2Image implements DiskImage {
         } finally {
             compression.close();
             channel.close();
+            if (lock != null) lock.close();
             if (backing != null) backing.close();
         }
     }

@@ -2,6 +2,7 @@ package dev.vireo.image.raw;
 
 import dev.vireo.image.DiskImage;
 import dev.vireo.image.ImageException;
+import dev.vireo.image.ImageLock;
 import dev.vireo.image.Preallocation;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ public final class RawImage implements DiskImage {
     private final FileChannel channel;
     private FileSpace space; // opened on the first writeZeroes/discard
     private boolean spaceOpened;
+    private ImageLock lock; // held while open for writing
     private final boolean readOnly;
     private long size;
 
@@ -37,7 +39,14 @@ public final class RawImage implements DiskImage {
             throw new ImageException("image '" + path + "' does not exist; create it with 'vireo img create'");
         FileChannel ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new RawImage(path, ch, readOnly);
+        try {
+            RawImage image = new RawImage(path, ch, readOnly);
+            if (!readOnly) image.lock = ImageLock.forWriting(path);
+            return image;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     /** Creates a raw image of {@code size} bytes, sparse or preallocated. */
@@ -166,5 +175,6 @@ public final class RawImage implements DiskImage {
     public void close() throws IOException {
         if (space != null) space.close();
         channel.close();
+        if (lock != null) lock.close();
     }
 }
