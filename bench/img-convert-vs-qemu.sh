@@ -5,12 +5,14 @@
 # qemu-img compare. Prints the median wall and CPU (user+sys) time of each and the ratio
 # qemu/vireo of wall times (1.0 or more: Vireo at least as fast). Both run as a user would
 # run them: `./vireo img convert` (JVM start-up included) and `qemu-img convert`.
-# Usage: bench/img-convert-vs-qemu.sh [rounds=3]
+# Usage: [BENCH_DIR=/dev/shm] bench/img-convert-vs-qemu.sh [rounds=3]
+# (BENCH_DIR on a tmpfs takes the host disk's writeback, which varies 10x on a shared host,
+# out of the figures: then they compare the tools' own CPU work.)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 rounds=${1:-3}
 "$root/vireo" --version >/dev/null   # builds Vireo first if its sources changed
-work=$(mktemp -d)
+work=$(mktemp -d -p "${BENCH_DIR:-${TMPDIR:-/tmp}}")
 trap 'rm -rf "$work"' EXIT
 qemu-img create -q -f qcow2 "$work/src.qcow2" 1G
 qemu-io -c "write -P 7 0 700M" -c "write -P 9 800M 100M" "$work/src.qcow2" >/dev/null
