@@ -5,36 +5,48 @@ import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
  * The {@code vireo} command. Each subcommand is one class in this package (or a sub-package
- * for command groups); register it in {@code subcommands} below.
+ * for command groups); register it in {@link #SUBCOMMANDS} below.
+ *
+ * <p>Start-up: picocli builds a command's model by reflection, and the whole tree costs
+ * about as much CPU as a 1 GiB {@code img convert}. So only the subcommand named on the
+ * command line is registered; help, completion and unknown words get the whole tree.
  *
  * <p>Exit codes (one place): 0 success, 1 the VM or operation failed, 2 usage error.
  */
 @Command(name = "vireo",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Vireo: a virtualization platform (RISC-V emulation, virtio, KVM).",
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                GuestCommand.class,
-                RunCommand.class,
-                DemoCommand.class,
-                DaemonCommand.class,
-                dev.vireo.cli.vm.VmCommand.class,
-                dev.vireo.cli.disk.DiskCommand.class,
-                dev.vireo.cli.template.TemplateCommand.class,
-                dev.vireo.cli.snapshot.SnapshotCommand.class,
-                VmmCommand.class,
-                picocli.AutoComplete.GenerateCompletion.class,
-                dev.vireo.cli.img.ImgCommand.class,
-                HostCommand.class,
-                dev.vireo.cli.net.NetCommand.class,
-        })
+        description = "Vireo: a virtualization platform (RISC-V emulation, virtio, KVM).")
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_FAILURE = 1, EXIT_USAGE = 2;
+
+    /**
+     * Every subcommand, name → class, in the order {@code vireo --help} lists them. Class names,
+     * not classes: reading one command's annotations loads every class they name, and start-up
+     * should load only the command being run. {@code CliTest} checks the names against the
+     * classes' {@code @Command} names.
+     */
+    static final List<Map.Entry<String, String>> SUBCOMMANDS = List.of(
+            Map.entry("help", "picocli.CommandLine$HelpCommand"),
+            Map.entry("guest", "dev.vireo.cli.GuestCommand"),
+            Map.entry("run", "dev.vireo.cli.RunCommand"),
+            Map.entry("demo", "dev.vireo.cli.DemoCommand"),
+            Map.entry("daemon", "dev.vireo.cli.DaemonCommand"),
+            Map.entry("vm", "dev.vireo.cli.vm.VmCommand"),
+            Map.entry("disk", "dev.vireo.cli.disk.DiskCommand"),
+            Map.entry("template", "dev.vireo.cli.template.TemplateCommand"),
+            Map.entry("snapshot", "dev.vireo.cli.snapshot.SnapshotCommand"),
+            Map.entry("vmm", "dev.vireo.cli.VmmCommand"),
+            Map.entry("generate-completion", "picocli.AutoComplete$GenerateCompletion"),
+            Map.entry("img", "dev.vireo.cli.img.ImgCommand"),
+            Map.entry("host", "dev.vireo.cli.HostCommand"),
+            Map.entry("net", "dev.vireo.cli.net.NetCommand"));
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -62,6 +74,12 @@ public final class Main implements Runnable {
     /** Runs the CLI in-process (tests call this) and returns the exit code. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        String named = firstWord(args);
+        boolean all = named == null || named.equals("help") || named.equals("generate-completion")
+                || SUBCOMMANDS.stream().noneMatch(c -> c.getKey().equals(named));
+        for (Map.Entry<String, String> c : SUBCOMMANDS) {
+            if (all || c.getKey().equals(named)) cli.addSubcommand(c.getKey(), new CommandLine(commandClass(c.getValue())));
+        }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (debug) ex.printStackTrace(commandLine.getErr());
             if (ex instanceof VireoCliException e) {
@@ -79,6 +97,19 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         return cli.execute(args);
+    }
+
+    private static String firstWord(String[] args) {
+        for (String a : args) if (!a.startsWith("-")) return a;
+        return null;
+    }
+
+    static Class<?> commandClass(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("subcommand class " + name + " is missing from this build", e);
+        }
     }
 
     /** The version baked in at build time. */

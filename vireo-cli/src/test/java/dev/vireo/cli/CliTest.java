@@ -40,6 +40,33 @@ class CliTest {
     }
 
     @Test
+    void subcommandTableNamesEachClassByItsCommandName() {
+        for (var e : Main.SUBCOMMANDS)
+            assertThat(Main.commandClass(e.getValue()).getAnnotation(picocli.CommandLine.Command.class).name())
+                    .as(e.getValue()).isEqualTo(e.getKey());
+    }
+
+    @Test
+    void aSubcommandRunAloneStillHasTheRootsQualifiedName() {
+        Run r = vireo("img", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: vireo img").contains("convert");
+    }
+
+    @Test
+    void anImageInUseForWritingIsRefusedOnOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path p = dir.resolve("d.qcow2");
+        assertThat(vireo("img", "create", "-q", "-f", "qcow2", p.toString(), "1M").exit()).isZero();
+        try (var writer = dev.vireo.image.DiskImages.open(p, dev.vireo.image.OpenOptions.probe(false))) {
+            Run r = vireo("img", "resize", p.toString(), "2M");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).startsWith("vireo: image '" + p + "' is in use for writing by process").hasLineCount(1);
+            assertThat(vireo("img", "info", p.toString()).exit()).isZero(); // readers take no lock
+        }
+        assertThat(vireo("img", "resize", p.toString(), "2M").exit()).isZero();
+    }
+
+    @Test
     void helpCommandDescribesASubcommand() {
         Run r = vireo("help", "guest");
         assertThat(r.exit()).isZero();

@@ -1,6 +1,7 @@
 package dev.vireo.image;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * A virtual disk as the guest sees it: a byte-addressed device of {@link #size()} bytes,
@@ -18,6 +19,24 @@ public interface DiskImage extends AutoCloseable {
     void read(long position, byte[] buffer, int offset, int length) throws IOException;
 
     void write(long position, byte[] buffer, int offset, int length) throws IOException;
+
+    /**
+     * Fills the remaining bytes of {@code into} from the disk at {@code position} (advancing
+     * its position). Bulk copies use direct buffers, which formats that override this read
+     * into without a copy through the Java heap.
+     */
+    default void read(long position, ByteBuffer into) throws IOException {
+        byte[] b = new byte[into.remaining()];
+        read(position, b, 0, b.length);
+        into.put(b);
+    }
+
+    /** Writes the remaining bytes of {@code from} at {@code position} (advancing its position). */
+    default void write(long position, ByteBuffer from) throws IOException {
+        byte[] b = new byte[from.remaining()];
+        from.get(b);
+        write(position, b, 0, b.length);
+    }
 
     /** Makes every completed write durable (fdatasync of data, then metadata, in order). */
     void flush() throws IOException;

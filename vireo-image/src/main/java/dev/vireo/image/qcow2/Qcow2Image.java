@@ -4,6 +4,7 @@ import dev.vireo.image.DiskImage;
 import dev.vireo.image.DiskImages;
 import dev.vireo.image.ImageException;
 import dev.vireo.image.ImageFormat;
+import dev.vireo.image.ImageLock;
 import dev.vireo.image.OpenOptions;
 
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class Qcow2Image implements DiskImage {
     private final byte[] clusterBuffer, compressedIn, compressedOut;
     private long compressedCached = -1;
     private long knownFileSize;
+    private ImageLock lock; // held while open for writing
 
     private Qcow2Image(Path path, FileChannel channel, Qcow2Header header, boolean readOnly, boolean unsafe) throws IOException {
         this.path = path;
@@ -65,6 +67,7 @@ public final class Qcow2Image implements DiskImage {
         this.csizeMask = (1L << (clusterBits - 8)) - 1;
         this.coffsetMask = (1L << csizeShift) - 1;
         this.clusterBuffer = new byte[clusterSize];
+        this.bulkScratch = new byte[clusterSize];
         this.compressedIn = new byte[clusterSize * 2 + 512];
         this.compressedOut = new byte[clusterSize];
         this.l2Cache = new ClusterCache(channel, clusterSize, Math.max(4, Math.min(256, (4 << 20) / clusterSize))); // ~4 MiB of L2 tables
@@ -122,6 +125,7 @@ public final class Qcow2Image implements DiskImage {
                 throw new ImageException("'" + path + "' was not closed cleanly (dirty, lazy refcounts); run 'vireo img check -r all' first");
             Qcow2Image img = new Qcow2Image(path, ch, h, options.readOnly(), options.unsafeCache());
             try {
+                if (!options.readOnly()) img.lock = ImageLock.forWriting(path);
                 img.openBacking(depth);
                 return img;
             } catch (IOException | RuntimeException e) {
@@ -210,6 +214,51 @@ public final class Qcow2Image implements DiskImage {
             offset += n;
             length -= n;
         }
+    }
+
+    /**
+     * Bulk read into a (direct) buffer: runs of data clusters that lie contiguously in the
+     * file are read straight into {@code into}; everything else (zero, compressed, backing,
+     * subclusters) goes through {@link #read(long, byte[], int, int)} one cluster at a time.
+     */
+    @Override
+    public void read(long position, ByteBuffer into) throws IOException {
+        checkRange(position, into.remaining());
+        long[] st = statusScratch;
+        while (into.hasRemaining()) {
+            int remaining = into.remaining();
+            long n = Math.min(status(position, st), remaining);
+            if (st[0] == DATA && (!extendedL2 || n == clusterSize - (position & (clusterSize - 1)))) {
+                long host = st[1];
+                while (n < remaining) {
+                    long m = status(position + n, st);
+                    if (st[0] != DATA || st[1] != host + n || extendedL2 && m != clusterSize) break;
+                    n += Math.min(m, remaining - n);
+                }
+                if (host + n > knownFileSize && host + n > (knownFileSize = channel.size()))
+                    throw Qcow2Header.corrupt(name, "data at host offset 0x" + Long.toHexString(host) + " lies beyond the end of the file ("
+                            + knownFileSize + " bytes); the image is truncated, run 'vireo img check'");
+                int end = into.position() + (int) n;
+                ByteBuffer part = into.slice(into.position(), (int) n);
+                while (part.hasRemaining()) if (channel.read(part, host + part.position()) < 0) break;
+                while (part.hasRemaining()) part.put((byte) 0);
+                into.position(end);
+            } else {
+                read(position, bulkScratch, 0, (int) n);
+                into.put(bulkScratch, 0, (int) n);
+            }
+            position += n;
+        }
+    }
+
+    private final long[] statusScratch = new long[2];
+    private final byte[] bulkScratch;
+
+    /** Bulk write from a (direct) buffer: see {@link Qcow2Writer#write(long, ByteBuffer)}. */
+    @Override
+    public void write(long position, ByteBuffer from) throws IOException {
+        checkRange(position, from.remaining());
+        contentWriter().write(position, from);
     }
 
     /** Reads within one guest cluster. */
@@ -466,6 +515,7 @@ public final class Qcow2Image implements DiskImage {
         } finally {
             compression.close();
             channel.close();
+            if (lock != null) lock.close();
             if (backing != null) backing.close();
         }
     }

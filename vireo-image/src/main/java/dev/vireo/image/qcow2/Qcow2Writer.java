@@ -28,6 +28,7 @@ final class Qcow2Writer {
     private final int clusterSize;
     private final byte[] newTable;
     private final byte[] zeros;
+    private final byte[] bulkCluster;
     private long compressedTail, compressedEnd, compressedFrees;
 
     Qcow2Writer(Qcow2Image img) {
@@ -36,12 +37,13 @@ final class Qcow2Writer {
         this.clusterSize = img.clusterSize;
         this.newTable = new byte[clusterSize];
         this.zeros = new byte[clusterSize];
+        this.bulkCluster = new byte[clusterSize];
     }
 
     void write(long position, byte[] buffer, int offset, int length) throws IOException {
         while (length > 0) {
             if ((position & (clusterSize - 1)) == 0 && length >= 2 * clusterSize) {
-                int done = writeFreshRun(position, buffer, offset, length);
+                int done = writeFreshRun(position, buffer, offset, length, null);
                 if (done > 0) {
                     position += done;
                     offset += done;
@@ -54,6 +56,27 @@ final class Qcow2Writer {
             position += n;
             offset += n;
             length -= n;
+        }
+    }
+
+    /**
+     * Bulk write from a (direct) buffer: fresh whole-cluster runs go from {@code from} to the
+     * file without a copy; other pieces are copied into a heap cluster and take the paths above.
+     */
+    void write(long position, ByteBuffer from) throws IOException {
+        while (from.hasRemaining()) {
+            int length = from.remaining();
+            if ((position & (clusterSize - 1)) == 0 && length >= 2 * clusterSize) {
+                int done = writeFreshRun(position, null, 0, length, from);
+                if (done > 0) {
+                    position += done;
+                    continue;
+                }
+            }
+            int n = (int) Math.min(length, clusterSize - (position & (clusterSize - 1)));
+            from.get(bulkCluster, 0, n);
+            writeInCluster(position, bulkCluster, 0, n);
+            position += n;
         }
     }
 
@@ -89,9 +112,10 @@ final class Qcow2Writer {
     /**
      * Fast path for large writes: whole clusters that hold no host cluster yet (unallocated or
      * zero-flagged) get one contiguous allocation, one data write and one write of their L2
-     * entries. Returns the bytes written, 0 if fewer than two clusters qualify.
+     * entries. Returns the bytes written, 0 if fewer than two clusters qualify. The data comes
+     * from {@code buffer} at {@code offset}, or from {@code direct} (advanced) when not null.
      */
-    private int writeFreshRun(long position, byte[] buffer, int offset, int length) throws IOException {
+    private int writeFreshRun(long position, byte[] buffer, int offset, int length, ByteBuffer direct) throws IOException {
         long l2Offset = l2ForWrite(l1Index(position));
         byte[] table = img.l2Cache.get(l2Offset);
         int first = entryAt(position);
@@ -107,7 +131,14 @@ final class Qcow2Writer {
         }
         if (count < 2) return 0;
         long host = refcounts.allocate(count);
-        writeHost(host, buffer, offset, count * clusterSize);
+        if (direct == null) {
+            writeHost(host, buffer, offset, count * clusterSize);
+        } else {
+            ByteBuffer part = direct.slice(direct.position(), count * clusterSize);
+            while (part.hasRemaining()) img.channel.write(part, host + part.position());
+            direct.position(direct.position() + count * clusterSize);
+            img.noteWritten(host + (long) count * clusterSize);
+        }
         for (int i = 0; i < count; i++) {
             int at = first + i * img.entryBytes;
             ClusterCache.LONG.set(table, at, (host + (long) i * clusterSize) | COPIED);

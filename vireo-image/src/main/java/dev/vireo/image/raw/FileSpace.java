@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
@@ -21,29 +20,30 @@ import java.nio.file.Path;
 public final class FileSpace implements AutoCloseable {
     private static final int O_RDWR = 2;
     private static final int FALLOC_FL_KEEP_SIZE = 0x01, FALLOC_FL_PUNCH_HOLE = 0x02;
-    private static final MethodHandle OPEN, FALLOCATE, CLOSE, STAT;
 
-    static {
-        MethodHandle open = null, fallocate = null, close = null, stat = null;
+    /**
+     * The downcalls, linked on first use: linking costs tens of milliseconds of start-up
+     * (stub generation), which commands that never call fallocate should not pay.
+     */
+    private static final class Calls {
+        static final MethodHandle OPEN = link("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle FALLOCATE = link("fallocate", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Stat {
+        static final MethodHandle STAT = link("stat", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    }
+
+    /** A libc function, or null when not on Linux or native access is denied: callers fall back to plain I/O. */
+    private static MethodHandle link(String name, FunctionDescriptor descriptor) {
         try {
             Linker linker = Linker.nativeLinker();
-            SymbolLookup libc = linker.defaultLookup();
-            open = linker.downcallHandle(libc.find("open").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            fallocate = linker.downcallHandle(libc.find("fallocate").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-            close = linker.downcallHandle(libc.find("close").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            stat = linker.downcallHandle(libc.find("stat").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+            return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor);
         } catch (RuntimeException | LinkageError e) {
-            // Not Linux, or native access denied: every operation falls back to plain I/O.
+            return null;
         }
-        OPEN = open;
-        FALLOCATE = fallocate;
-        CLOSE = close;
-        STAT = stat;
     }
 
     /**
@@ -54,11 +54,12 @@ public final class FileSpace implements AutoCloseable {
      */
     public static long allocatedBytes(Path file) throws java.io.IOException {
         long size = java.nio.file.Files.size(file);
-        if (STAT == null) return size;
+        MethodHandle stat = Stat.STAT;
+        if (stat == null) return size;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment path = arena.allocateFrom(file.toAbsolutePath().toString());
             MemorySegment buf = arena.allocate(256, 8);
-            if ((int) STAT.invokeExact(path, buf) != 0) return size;
+            if ((int) stat.invokeExact(path, buf) != 0) return size;
             // SAFETY: buf is 256 bytes, larger than struct stat on the supported ABIs.
             if (buf.get(ValueLayout.JAVA_LONG, 48) != size) return size;
             return buf.get(ValueLayout.JAVA_LONG, 64) * 512;
@@ -73,10 +74,10 @@ public final class FileSpace implements AutoCloseable {
 
     /** Opens {@code file} for fallocate, or returns null when fallocate is unavailable. */
     public static FileSpace open(Path file) {
-        if (OPEN == null) return null;
+        if (Calls.OPEN == null || Calls.FALLOCATE == null || Calls.CLOSE == null) return null;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment path = arena.allocateFrom(file.toAbsolutePath().toString());
-            int fd = (int) OPEN.invokeExact(path, O_RDWR);
+            int fd = (int) Calls.OPEN.invokeExact(path, O_RDWR);
             return fd < 0 ? null : new FileSpace(fd);
         } catch (Throwable t) {
             return null;
@@ -96,7 +97,7 @@ public final class FileSpace implements AutoCloseable {
     private boolean call(int mode, long offset, long length) {
         if (fd < 0 || length <= 0) return length <= 0;
         try {
-            return (int) FALLOCATE.invokeExact(fd, mode, offset, length) == 0;
+            return (int) Calls.FALLOCATE.invokeExact(fd, mode, offset, length) == 0;
         } catch (Throwable t) {
             return false;
         }
@@ -106,7 +107,7 @@ public final class FileSpace implements AutoCloseable {
     public void close() {
         if (fd < 0) return;
         try {
-            int ignored = (int) CLOSE.invokeExact(fd);
+            int ignored = (int) Calls.CLOSE.invokeExact(fd);
         } catch (Throwable t) {
             // close(2) failing on a descriptor only used for fallocate loses nothing.
         }

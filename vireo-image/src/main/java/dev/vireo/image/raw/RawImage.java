@@ -2,6 +2,7 @@ package dev.vireo.image.raw;
 
 import dev.vireo.image.DiskImage;
 import dev.vireo.image.ImageException;
+import dev.vireo.image.ImageLock;
 import dev.vireo.image.Preallocation;
 
 import java.io.IOException;
@@ -20,14 +21,15 @@ public final class RawImage implements DiskImage {
     private static final int ZERO_CHUNK = 1 << 20;
     private final Path path;
     private final FileChannel channel;
-    private final FileSpace space;
+    private FileSpace space; // opened on the first writeZeroes/discard
+    private boolean spaceOpened;
+    private ImageLock lock; // held while open for writing
     private final boolean readOnly;
     private long size;
 
-    private RawImage(Path path, FileChannel channel, FileSpace space, boolean readOnly) throws IOException {
+    private RawImage(Path path, FileChannel channel, boolean readOnly) throws IOException {
         this.path = path;
         this.channel = channel;
-        this.space = space;
         this.readOnly = readOnly;
         this.size = channel.size();
     }
@@ -37,7 +39,14 @@ public final class RawImage implements DiskImage {
             throw new ImageException("image '" + path + "' does not exist; create it with 'vireo img create'");
         FileChannel ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new RawImage(path, ch, readOnly ? null : FileSpace.open(path), readOnly);
+        try {
+            RawImage image = new RawImage(path, ch, readOnly);
+            if (!readOnly) image.lock = ImageLock.forWriting(path);
+            return image;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     /** Creates a raw image of {@code size} bytes, sparse or preallocated. */
@@ -102,6 +111,25 @@ public final class RawImage implements DiskImage {
     }
 
     @Override
+    public void read(long position, ByteBuffer into) throws IOException {
+        checkRange(position, into.remaining());
+        long start = position - into.position();
+        while (into.hasRemaining()) {
+            if (channel.read(into, start + into.position()) < 0) { // file shorter than its size: zeros
+                while (into.hasRemaining()) into.put((byte) 0);
+            }
+        }
+    }
+
+    @Override
+    public void write(long position, ByteBuffer from) throws IOException {
+        checkWritable();
+        checkRange(position, from.remaining());
+        long start = position - from.position();
+        while (from.hasRemaining()) channel.write(from, start + from.position());
+    }
+
+    @Override
     public void flush() throws IOException {
         if (!readOnly) channel.force(false);
     }
@@ -115,6 +143,10 @@ public final class RawImage implements DiskImage {
     public void writeZeroes(long position, long length, boolean mayUnmap) throws IOException {
         checkWritable();
         checkRange(position, length);
+        if (!spaceOpened) {
+            space = FileSpace.open(path);
+            spaceOpened = true;
+        }
         if (space != null && space.punchHole(position, length)) {
             if (!mayUnmap) space.allocate(position, length); // keep the range thick
             return;
@@ -143,5 +175,6 @@ public final class RawImage implements DiskImage {
     public void close() throws IOException {
         if (space != null) space.close();
         channel.close();
+        if (lock != null) lock.close();
     }
 }

@@ -15,6 +15,7 @@ import java.nio.channels.WritableByteChannel;
 final class CrashingChannel extends FileChannel {
     private final FileChannel file;
     private int writesLeft;
+    private int forces;
 
     CrashingChannel(FileChannel file, int writesBeforeCrash) {
         this.file = file;
@@ -22,6 +23,9 @@ final class CrashingChannel extends FileChannel {
     }
 
     boolean crashed() { return writesLeft < 0; }
+
+    /** How many times force (fdatasync/fsync) was called. */
+    int forces() { return forces; }
 
     private void step() throws IOException {
         if (--writesLeft < 0) throw new IOException("injected crash");
@@ -31,7 +35,7 @@ final class CrashingChannel extends FileChannel {
     @Override public int write(ByteBuffer src) throws IOException { step(); return file.write(src); }
     @Override public long write(ByteBuffer[] srcs, int offset, int length) throws IOException { step(); return file.write(srcs, offset, length); }
     @Override public FileChannel truncate(long size) throws IOException { step(); file.truncate(size); return this; }
-    @Override public void force(boolean metaData) throws IOException { if (writesLeft < 0) throw new IOException("injected crash"); file.force(metaData); }
+    @Override public void force(boolean metaData) throws IOException { forces++; if (writesLeft < 0) throw new IOException("injected crash"); file.force(metaData); }
     @Override public int read(ByteBuffer dst) throws IOException { return file.read(dst); }
     @Override public long read(ByteBuffer[] dsts, int offset, int length) throws IOException { return file.read(dsts, offset, length); }
     @Override public int read(ByteBuffer dst, long position) throws IOException { return file.read(dst, position); }

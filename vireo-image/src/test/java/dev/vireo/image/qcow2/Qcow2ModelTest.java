@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +19,10 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Without qemu: random writes, discards, zeroes, compressed writes, snapshots (taken, applied,
- * deleted), growth and reopening, against a byte-array model of the disk; after every step
- * group our own checker must find the image clean.
+ * Without qemu: random writes (from heap arrays and from direct buffers), discards, zeroes,
+ * compressed writes, snapshots (taken, applied, deleted), growth and reopening, against a
+ * byte-array model of the disk; reads both ways; after every step group our own checker must
+ * find the image clean.
  */
 class Qcow2ModelTest {
     private static final boolean DEBUG = Boolean.getBoolean("vireo.model.debug");
@@ -72,7 +74,14 @@ class Qcow2ModelTest {
                         default -> {
                             byte[] d = new byte[len];
                             r.nextBytes(d);
-                            img.write(pos, d, 0, len);
+                            if (op >= 10) { // bulk path (convert): from a direct buffer, at a non-zero position
+                                ByteBuffer b = ByteBuffer.allocateDirect(len + 7).position(7);
+                                b.put(d).position(7);
+                                img.write(pos, b);
+                                assertThat(b.hasRemaining()).isFalse();
+                            } else {
+                                img.write(pos, d, 0, len);
+                            }
                             System.arraycopy(d, 0, model, pos, len);
                         }
                     }
@@ -90,6 +99,15 @@ class Qcow2ModelTest {
                     snapshots.remove(k);
                 }
                 assertThat(Arrays.mismatch(QemuTool.readAll(img), model)).as("first differing byte, round " + round).isEqualTo(-1);
+                for (int k = 0; k < 20; k++) {
+                    int len = 1 + r.nextInt(Math.min(model.length, 9 * cluster));
+                    int pos = r.nextInt(model.length - len + 1);
+                    ByteBuffer b = ByteBuffer.allocateDirect(len + 3).position(3);
+                    img.read(pos, b);
+                    byte[] got = new byte[len];
+                    b.get(3, got);
+                    assertThat(Arrays.mismatch(got, 0, len, model, pos, pos + len)).as("direct read at " + pos + "+" + len).isEqualTo(-1);
+                }
                 CheckResult check = new Qcow2Checker(img).check(Qcow2Checker.Repair.NONE);
                 assertThat(check.messages()).as("round " + round).isEmpty();
             }

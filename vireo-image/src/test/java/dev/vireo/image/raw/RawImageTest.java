@@ -25,6 +25,27 @@ class RawImageTest {
     }
 
     @Test
+    void directBufferReadsAndWritesMatchTheArrayPaths() throws Exception {
+        Path p = dir.resolve("bulk.raw");
+        DiskImages.create(p, CreateOptions.raw(1 << 20));
+        byte[] data = new byte[300_000];
+        new java.util.Random(3).nextBytes(data);
+        try (DiskImage img = DiskImages.open(p, OpenOptions.of(ImageFormat.RAW, false))) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(data.length + 5).position(5);
+            b.put(data).position(5);
+            img.write(4097, b);
+            assertThat(b.hasRemaining()).isFalse();
+            byte[] back = new byte[data.length];
+            img.read(4097, back, 0, back.length);
+            assertThat(back).isEqualTo(data);
+            java.nio.ByteBuffer r = java.nio.ByteBuffer.allocateDirect(data.length);
+            img.read(4097, r);
+            assertThat(r.flip()).isEqualTo(java.nio.ByteBuffer.wrap(data));
+            assertThatThrownBy(() -> img.read((1 << 20) - 10, java.nio.ByteBuffer.allocateDirect(11))).isInstanceOf(ImageException.class);
+        }
+    }
+
+    @Test
     void sparseImageTakesNoSpaceAndReadsZero() throws Exception {
         Path p = dir.resolve("thin.raw");
         DiskImages.create(p, CreateOptions.raw(64L << 20));

@@ -1,0 +1,207 @@
+package dev.vireo.image;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The lock a writer holds on an image file, in QEMU's protocol (block/file-posix.c
+ * {@code raw_apply_lock_bytes}): open file description (OFD) locks, which belong to one
+ * open file rather than to the process, on bytes 100 + p ("I hold permission p") and
+ * 200 + p ("I do not share p"), p = 0 consistent read, 1 write, 2 write unchanged, 3 resize.
+ * A writer holds read, write and resize, and shares neither write nor resize. So two Vireo
+ * writers refuse each other, and a running QEMU and a Vireo writer refuse each other too
+ * (qemu-img info then says "Failed to get shared "write" lock", as with a QEMU writer).
+ * Readers take no lock (QEMU's force-share).
+ *
+ * <p>Linux only; where OFD locks or native access are unavailable, images open unlocked.
+ * The lock's file descriptor is owned by this object and never escapes.
+ *
+ * <pre>struct flock { short l_type; short l_whence; off_t l_start; off_t l_len; pid_t l_pid; };
+ * int fcntl(int fd, int cmd, ... /* struct flock * *&#47;);</pre>
+ */
+public final class ImageLock implements AutoCloseable {
+    private static final int O_RDONLY = 0, O_CLOEXEC = 0x80000;
+    private static final int F_OFD_GETLK = 36, F_OFD_SETLK = 37;
+    private static final short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2, SEEK_SET = 0;
+    private static final int PERM_BASE = 100, SHARED_BASE = 200;
+    private static final int HELD = 0b1011;     // consistent read, write, resize
+    private static final int UNSHARED = 0b1010; // write, resize
+    private static final String[] PERM_NAMES = {"consistent read", "write", "write unchanged", "resize"};
+
+    /** {@code struct flock} on Linux x86-64 and aarch64. */
+    private static final StructLayout FLOCK = MemoryLayout.structLayout(
+            ValueLayout.JAVA_SHORT.withName("l_type"), ValueLayout.JAVA_SHORT.withName("l_whence"), MemoryLayout.paddingLayout(4),
+            ValueLayout.JAVA_LONG.withName("l_start"), ValueLayout.JAVA_LONG.withName("l_len"),
+            ValueLayout.JAVA_INT.withName("l_pid"), MemoryLayout.paddingLayout(4));
+    private static final VarHandle TYPE = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_type"));
+    private static final VarHandle WHENCE = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_whence"));
+    private static final VarHandle START = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_start"));
+    private static final VarHandle LENGTH = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_len"));
+
+    /** The downcalls, linked on first use; null where unavailable. */
+    private static final class Calls {
+        static final MethodHandle OPEN = link("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), 0);
+        static final MethodHandle FCNTL = link("fcntl", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS), 2);
+        static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), 0);
+
+        private static MethodHandle link(String name, FunctionDescriptor d, int firstVariadic) {
+            try {
+                Linker linker = Linker.nativeLinker();
+                MemorySegment symbol = linker.defaultLookup().find(name).orElseThrow();
+                return firstVariadic > 0 ? linker.downcallHandle(symbol, d, Linker.Option.firstVariadicArg(firstVariadic))
+                        : linker.downcallHandle(symbol, d);
+            } catch (RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+    }
+
+    private int fd;
+
+    private ImageLock(int fd) { this.fd = fd; }
+
+    /**
+     * Takes the writer's lock on {@code image}, or throws an {@link ImageException} naming the
+     * process that holds the image. Returns null where locking is unavailable.
+     */
+    public static ImageLock forWriting(Path image) throws ImageException {
+        if (Calls.OPEN == null || Calls.FCNTL == null || Calls.CLOSE == null) return null;
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            fd = (int) Calls.OPEN.invokeExact(arena.allocateFrom(image.toAbsolutePath().toString()), O_RDONLY | O_CLOEXEC);
+        } catch (Throwable t) {
+            return null;
+        }
+        if (fd < 0) return null; // the image's own open reports a missing or unreadable file
+        ImageLock lock = new ImageLock(fd);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment flock = arena.allocate(FLOCK);
+            for (int p = 0; p < PERM_NAMES.length; p++) {
+                if ((HELD & 1 << p) != 0 && !lock.set(flock, SHARED_BASE + p, F_RDLCK)) {
+                    if (lock.unsupported(flock)) { lock.close(); return null; }
+                    throw lock.inUse(image, "\"" + PERM_NAMES[p] + "\" lock");
+                }
+                if ((UNSHARED & 1 << p) != 0 && lock.held(flock, PERM_BASE + p)) throw lock.inUse(image, "shared \"" + PERM_NAMES[p] + "\" lock");
+            }
+            for (int p = 0; p < PERM_NAMES.length; p++) {
+                if ((HELD & 1 << p) != 0 && !lock.set(flock, PERM_BASE + p, F_RDLCK)) throw lock.inUse(image, "\"" + PERM_NAMES[p] + "\" lock");
+                if ((UNSHARED & 1 << p) != 0 && !lock.set(flock, SHARED_BASE + p, F_RDLCK)) throw lock.inUse(image, "shared \"" + PERM_NAMES[p] + "\" lock");
+            }
+            // Taken: now nobody may hold what we do not share (a writer that raced us).
+            for (int p = 0; p < PERM_NAMES.length; p++) {
+                if ((HELD & 1 << p) != 0 && lock.held(flock, SHARED_BASE + p)) throw lock.inUse(image, "\"" + PERM_NAMES[p] + "\" lock");
+            }
+            return lock;
+        } catch (ImageException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Whether fcntl reported that this kernel has no OFD locks (EINVAL): checked via GETLK. */
+    private boolean unsupported(MemorySegment flock) {
+        return fcntl(flock, F_OFD_GETLK, 0, F_RDLCK) < 0;
+    }
+
+    private boolean set(MemorySegment flock, int offset, short type) {
+        return fcntl(flock, F_OFD_SETLK, offset, type) == 0;
+    }
+
+    /** True if another open file description holds a lock on the byte at {@code offset}. */
+    private boolean held(MemorySegment flock, int offset) {
+        if (fcntl(flock, F_OFD_GETLK, offset, F_WRLCK) != 0) return false;
+        return (short) TYPE.get(flock, 0L) != F_UNLCK;
+    }
+
+    private int fcntl(MemorySegment flock, int command, int offset, short type) {
+        flock.fill((byte) 0);
+        TYPE.set(flock, 0L, type);
+        WHENCE.set(flock, 0L, SEEK_SET);
+        START.set(flock, 0L, (long) offset);
+        LENGTH.set(flock, 0L, 1L);
+        try {
+            return (int) Calls.FCNTL.invokeExact(fd, command, flock);
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    private ImageException inUse(Path image, String which) {
+        String holder = holders(image);
+        return new ImageException("image '" + image + "' is in use for writing" + holder + " (failed to get " + which
+                + "); stop that VM or program first, or open the image read-only (--disk " + image + ",readonly=on)");
+    }
+
+    /**
+     * " by process 1234 (vireo run …)": processes with the file open, found through /proc
+     * (error path only). This process counts only with more descriptors on the file than the
+     * two of the failing open (the image's channel and the lock's descriptor).
+     */
+    static String holders(Path image) {
+        long self = ProcessHandle.current().pid();
+        StringBuilder out = new StringBuilder();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            Path real = image.toRealPath();
+            for (Path proc : (Iterable<Path>) procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))::iterator) {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                long open = opens(proc.resolve("fd"), real);
+                if (open == 0 || pid == self && open <= 2) continue;
+                out.append(out.isEmpty() ? " by process " : ", ").append(pid == self ? pid + " (this process)" : pid + commandOf(proc));
+            }
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+        return out.toString();
+    }
+
+    private static long opens(Path fds, Path file) {
+        try (Stream<Path> s = Files.list(fds)) {
+            return s.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(file);
+                } catch (IOException | RuntimeException e) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static String commandOf(Path proc) {
+        try {
+            String cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').strip();
+            int main = cmd.indexOf("dev.vireo.cli.Main ");
+            if (main >= 0) cmd = "vireo " + cmd.substring(main + "dev.vireo.cli.Main ".length());
+            int jar = cmd.indexOf("vireo.jar ");
+            if (jar >= 0) cmd = "vireo " + cmd.substring(jar + "vireo.jar ".length());
+            if (cmd.length() > 60) cmd = cmd.substring(0, 57) + "…";
+            return cmd.isEmpty() ? "" : " (" + cmd + ")";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (fd < 0) return;
+        try {
+            int ignored = (int) Calls.CLOSE.invokeExact(fd); // closing the description drops its OFD locks
+        } catch (Throwable t) {
+            // nothing held survives a failed close of our own descriptor
+        }
+        fd = -1;
+    }
+}
