@@ -30,6 +30,10 @@ abstract class Block {
     int count;
     /** Set before a guest trap leaves {@link #run}: the pc of the trapping instruction. */
     long faultPc;
+    /** Instructions executed through this block, counted toward translating it again as hot. */
+    int executed;
+    /** Translated for HotSpot to inline everything (see {@link Translator#hotThreshold}). */
+    boolean hot;
 
     Block(DecodedPage page, int length) {
         this.page = page;

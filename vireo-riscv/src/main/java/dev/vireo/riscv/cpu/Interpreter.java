@@ -61,6 +61,9 @@ final class Interpreter {
                                 pc = block.run(pc, x, mmu, limit - n);
                                 active = null;
                                 n += block.count;
+                                if ((block.executed += block.count) >= translator.hotThreshold && !block.hot) {
+                                    blocks[idx] = translator.translate(page, idx, true);
+                                }
                                 if (page.dropped) curPage = -1;
                                 continue;
                             }

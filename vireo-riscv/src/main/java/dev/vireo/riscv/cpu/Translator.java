@@ -32,17 +32,24 @@ import static java.lang.constant.ConstantDescs.CD_void;
  *
  * <p>Configured by system properties: {@code vireo.riscv.jit} (default true) and
  * {@code vireo.riscv.jit.threshold}, the number of times an instruction must start a dispatch
- * before a block is translated from it (default {@value #DEFAULT_THRESHOLD}). Owned by one hart's
- * thread.
+ * before a block is translated from it (default {@value #DEFAULT_THRESHOLD}), and
+ * {@code vireo.riscv.jit.hot}, the number of instructions executed through a block after which a block is translated again for
+ * HotSpot to compile with the memory accessors inlined (default {@value #DEFAULT_HOT_THRESHOLD}):
+ * inlined they make the fastest code but cost C2 most of a second per block, which only pays
+ * for the hottest few. Owned by one hart's thread.
  */
 final class Translator {
     static final int MAX_LENGTH = 64;
     static final int DEFAULT_THRESHOLD = 200;
+    static final int DEFAULT_HOT_THRESHOLD = 20_000_000;
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final ClassDesc CD_BLOCK = desc(Block.class), CD_MMU = desc(Mmu.class),
             CD_PAGE = desc(DecodedPage.class), CD_TRAP = desc(Trap.class), CD_ALU = desc(Alu.class);
+    /** Class names of blocks: HotSpot compiles these with the Mmu accessors called, not inlined ({@link CompilerDirectives}). */
     private static final ClassDesc CD_NAME = ClassDesc.of("dev.vireo.riscv.cpu.TranslatedBlock");
+    /** Class names of blocks translated again once very hot: compiled with everything inlined. */
+    private static final ClassDesc CD_HOT_NAME = ClassDesc.of("dev.vireo.riscv.cpu.HotBlock");
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_long, CD_long.arrayType(), CD_MMU, CD_int);
     private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_PAGE, CD_int);
     private static final MethodTypeDesc LJJ = MethodTypeDesc.of(CD_long, CD_long), JJJ = MethodTypeDesc.of(CD_long, CD_long, CD_long);
@@ -55,25 +62,40 @@ final class Translator {
     // Local variable slots of run(): this, pc (long), x, mmu, budget, then our own.
     private static final int PC = 1, X = 3, MMU = 4, BUDGET = 5, BASE = 6, COUNT = 7, TARGET = 8, TRAP = 10, REGS = 11;
 
-    final int threshold;
-    /** Counters for {@code -Dvireo.riscv.trace=stats}. */
-    long blocks, instructions, rejected, nanos;
+    static {
+        CompilerDirectives.install();
+    }
 
-    Translator(int threshold) { this.threshold = Math.max(1, threshold); }
+    final int threshold;
+    /** Instructions executed through a block after which it is translated again as a {@code HotBlock}. */
+    final int hotThreshold;
+    /** Counters for {@code -Dvireo.riscv.trace=stats}. */
+    long blocks, hotBlocks, instructions, rejected, nanos, buildNanos, defineNanos;
+
+    Translator(int threshold, int hotThreshold) {
+        this.threshold = Math.max(1, threshold);
+        this.hotThreshold = Math.max(1, hotThreshold);
+    }
+
+    Translator(int threshold) { this(threshold, DEFAULT_HOT_THRESHOLD); }
 
     /** The translator the system properties ask for, or null when translation is off. */
     static Translator fromSystemProperties() {
         if (!Boolean.parseBoolean(System.getProperty("vireo.riscv.jit", "true"))) return null;
-        return new Translator(Integer.getInteger("vireo.riscv.jit.threshold", DEFAULT_THRESHOLD));
+        return new Translator(Integer.getInteger("vireo.riscv.jit.threshold", DEFAULT_THRESHOLD),
+                Integer.getInteger("vireo.riscv.jit.hot", DEFAULT_HOT_THRESHOLD));
     }
 
     String statistics() {
-        return String.format("translated %d blocks (%d instructions, %d slots refused) in %.1f ms",
-                blocks, instructions, rejected, nanos / 1e6);
+        return String.format("translated %d blocks (%d again as hot; %d instructions, %d slots refused) in %.1f ms (bytecode %.1f ms, class definition %.1f ms)",
+                blocks, hotBlocks, instructions, rejected, nanos / 1e6, buildNanos / 1e6, defineNanos / 1e6);
     }
 
     /** A block starting at slot {@code start} of {@code page}, or {@link Block#NONE} if none can start there. */
-    Block translate(DecodedPage page, int start) {
+    Block translate(DecodedPage page, int start) { return translate(page, start, false); }
+
+    /** Same; a {@code hot} block is compiled by HotSpot with the Mmu accessors inlined. */
+    Block translate(DecodedPage page, int start, boolean hot) {
         long t0 = System.nanoTime();
         List<Long> code = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
@@ -91,18 +113,24 @@ final class Translator {
             return Block.NONE;
         }
         int end = (idx - start) * 2;
-        byte[] bytes = CLASS_FILE.build(CD_NAME, cb -> cb
+        byte[] bytes = CLASS_FILE.build(hot ? CD_HOT_NAME : CD_NAME, cb -> cb
                 .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC)
                 .withSuperclass(CD_BLOCK)
                 .withMethodBody(ConstantDescs.INIT_NAME, INIT, 0, b -> b
                         .aload(0).aload(1).iload(2).invokespecial(CD_BLOCK, ConstantDescs.INIT_NAME, INIT).return_())
                 .withMethodBody("run", RUN, 0, b -> new Emitter(b, code, offsets, end).emit()));
+        long t1 = System.nanoTime();
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
+            long t2 = System.nanoTime();
+            buildNanos += t1 - t0;
+            defineNanos += t2 - t1;
             MethodHandle init = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, DecodedPage.class, int.class));
             Block block = (Block) init.invoke(page, code.size());
+            block.hot = hot;
             blocks++;
+            if (hot) hotBlocks++;
             instructions += code.size();
             nanos += System.nanoTime() - t0;
             return block;

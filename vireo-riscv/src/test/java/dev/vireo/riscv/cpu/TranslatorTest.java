@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Translated blocks ({@link Translator}) behave exactly like the interpreter: each program runs
- * once interpreted and once with every block translated on first sight, and the registers, pc,
+ * interpreted, with every block translated on first sight, and with every block translated again
+ * as hot after its first run; the registers, pc,
  * retired-instruction count and scratch memory must agree. Covers traps in the middle of a block
  * and of a block's loop, stores into the running block's page, and an instruction budget that
  * ends inside a block.
@@ -54,12 +55,18 @@ class TranslatorTest {
     static State both(String source, long instructions) {
         State interpreted = run(source, null, instructions);
         State translated = run(source, new Translator(1), instructions);
-        assertThat(translated.blocks()).as("blocks translated").isPositive();
-        assertThat(translated.x()).as("registers").isEqualTo(interpreted.x());
-        assertThat(translated.pc()).as("pc").isEqualTo(interpreted.pc());
-        assertThat(translated.instret()).as("instret").isEqualTo(interpreted.instret());
-        assertThat(Arrays.equals(translated.scratch(), interpreted.scratch())).as("scratch memory").isTrue();
+        agree(interpreted, translated, "translated");
+        // Every block translated again as hot after its first run: the HotBlock path agrees too.
+        agree(interpreted, run(source, new Translator(1, 1), instructions), "translated again as hot");
         return translated;
+    }
+
+    private static void agree(State interpreted, State translated, String mode) {
+        assertThat(translated.blocks()).as("blocks translated").isPositive();
+        assertThat(translated.x()).as("registers, " + mode).isEqualTo(interpreted.x());
+        assertThat(translated.pc()).as("pc, " + mode).isEqualTo(interpreted.pc());
+        assertThat(translated.instret()).as("instret, " + mode).isEqualTo(interpreted.instret());
+        assertThat(Arrays.equals(translated.scratch(), interpreted.scratch())).as("scratch memory, " + mode).isTrue();
     }
 
     static State both(String source) { return both(source, 0); }
