@@ -40,7 +40,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  */
 final class Translator {
     static final int MAX_LENGTH = 64;
-    static final int DEFAULT_THRESHOLD = 200;
+    static final int DEFAULT_THRESHOLD = 50_000;
     static final int DEFAULT_HOT_THRESHOLD = 20_000_000;
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
