@@ -221,7 +221,8 @@ public final class Hart implements Runnable {
     public void requestStop() {
         if (TRACE_STATS) System.err.printf("hart %d: %d instructions, %d system operations, %d traps; %s%n",
                 hartId, instret, interpreter.systemOps, interpreter.traps, mmu.code.statistics()
-                        + (interpreter.translator == null ? "" : "; " + interpreter.translator.statistics()));
+                        + (interpreter.translator == null ? "" : "; " + interpreter.blockInstructions
+                        + " instructions in translated blocks, " + interpreter.translator.statistics()));
         if (Interpreter.PROFILE) {
             for (int op = 0; op < 256; op++) {
                 if (interpreter.opCount[op] > 0) System.err.printf("op %d: %d calls, %.1f ms%n", op, interpreter.opCount[op], interpreter.opNanos[op] / 1e6);

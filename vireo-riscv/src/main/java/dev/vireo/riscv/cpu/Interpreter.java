@@ -20,7 +20,7 @@ final class Interpreter {
     /** Instructions executed so far in the current batch (read by counter CSRs). */
     int executed;
     /** Counters for {@code -Dvireo.riscv.trace=stats}. */
-    long systemOps, traps;
+    long systemOps, traps, blockInstructions;
     static final boolean PROFILE = Boolean.getBoolean("vireo.riscv.profile");
     final long[] opNanos = new long[256], opCount = new long[256];
 
@@ -61,6 +61,7 @@ final class Interpreter {
                                 pc = block.run(pc, x, mmu, limit - n);
                                 active = null;
                                 n += block.count;
+                                blockInstructions += block.count;
                                 if ((block.executed += block.count) >= translator.hotThreshold && !block.hot) {
                                     blocks[idx] = translator.translate(page, idx, true);
                                 }
