@@ -192,6 +192,23 @@ class TranslatorTest {
     }
 
     @Test
+    void pauseInASpinLoopEndsTheBlockAndRetires() {
+        // PAUSE stays with the interpreter (a spin hint to the host): blocks end before it.
+        State s = both("""
+                li t0, 0
+                spin:
+                  addi t0, t0, 1
+                  .word 0x0100000f      # pause
+                  li t1, 100
+                  blt t0, t1, spin
+                csrr s7, minstret
+                halt
+                """);
+        assertThat(s.reg("t0")).isEqualTo(100);
+        assertThat(s.reg("s7")).as("minstret: li, 100 passes of 4, and the csrr itself").isEqualTo(402);
+    }
+
+    @Test
     void budgetEndingInsideABlockStopsAtTheSameInstruction() {
         String loop = """
                 li t0, 0
