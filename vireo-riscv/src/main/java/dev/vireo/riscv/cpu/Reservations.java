@@ -24,9 +24,6 @@ public final class Reservations {
         for (int i = 0; i < harts; i++) address.set(i, NONE);
     }
 
-    /** Number of harts of the machine. */
-    int harts() { return address.length(); }
-
     void reserve(int hart, long offset, long loaded) {
         value[hart] = loaded;
         address.set(hart, offset);

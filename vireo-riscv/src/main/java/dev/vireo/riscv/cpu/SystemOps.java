@@ -22,8 +22,6 @@ final class SystemOps {
     private final Mmu mmu;
     private final long[] x;
     private final MemorySegment seg;
-    /** More harts than host processors: PAUSE yields the host CPU. */
-    private final boolean oversubscribed;
 
     SystemOps(Hart hart) {
         this.hart = hart;
@@ -31,7 +29,6 @@ final class SystemOps {
         this.mmu = hart.mmu;
         this.x = hart.x;
         this.seg = mmu.seg;
-        this.oversubscribed = hart.reservations.harts() > Runtime.getRuntime().availableProcessors();
     }
 
     /**
@@ -50,11 +47,8 @@ final class SystemOps {
             case PAUSE -> {
                 // A spin-wait hint: with more harts than host cores the lock holder may be a
                 // descheduled hart thread, so give the core away instead of spinning on it.
-                // Otherwise only hint the host CPU: on a busy host a yield waits behind other
-                // processes' threads (~90 µs each in a 2-hart boot, 10 s of the boot's wall time).
                 VarHandle.fullFence();
-                if (oversubscribed) Thread.yield();
-                else Thread.onSpinWait();
+                Thread.yield();
             }
             case FENCE_I -> { VarHandle.fullFence(); mmu.code.fence(); }
             case ECALL -> throw trap.set(Trap.ECALL_U + priv, 0);
