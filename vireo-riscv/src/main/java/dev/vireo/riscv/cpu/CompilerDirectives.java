@@ -22,7 +22,17 @@ final class CompilerDirectives {
 
     private static final String BLOCKS = "dev/vireo/riscv/cpu/TranslatedBlock*.run";
 
-    static void install() {
+    private static boolean installed;
+
+    /** Installs the directives the first time a translator is made (never when translation is off). */
+    static synchronized void installOnce() {
+        if (!installed) {
+            installed = true;
+            install();
+        }
+    }
+
+    private static void install() {
         String mode = System.getProperty("vireo.riscv.jit.directives", "noinline");
         if (mode.equals("none")) return;
         String json = "[{ match: \"" + BLOCKS + "\", inline: \"-dev/vireo/riscv/cpu/Mmu.*\""

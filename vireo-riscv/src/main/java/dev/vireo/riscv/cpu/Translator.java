@@ -62,10 +62,6 @@ final class Translator {
     // Local variable slots of run(): this, pc (long), x, mmu, budget, then our own.
     private static final int PC = 1, X = 3, MMU = 4, BUDGET = 5, BASE = 6, COUNT = 7, TARGET = 8, TRAP = 10, REGS = 11;
 
-    static {
-        CompilerDirectives.install();
-    }
-
     final int threshold;
     /** Instructions executed through a block after which it is translated again as a {@code HotBlock}. */
     final int hotThreshold;
@@ -73,6 +69,7 @@ final class Translator {
     long blocks, hotBlocks, instructions, rejected, nanos, buildNanos, defineNanos;
 
     Translator(int threshold, int hotThreshold) {
+        CompilerDirectives.installOnce();
         this.threshold = Math.max(1, threshold);
         this.hotThreshold = Math.max(1, hotThreshold);
     }
