@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Interpreter speed of the RV64 hart on a compute loop: the score is millions of guest
- * instructions per second (ops/us = MIPS).
+ * Speed of the RV64 hart on a compute loop, interpreted and with hot blocks translated to JVM
+ * bytecode ({@code jit}): the score is millions of guest instructions per second (ops/us = MIPS).
  *
  * <p>The loop (machine code below, M-mode, bare translation) mixes ALU, shifts, a multiply,
  * a load and a store through the TLB fast path, a compressed instruction and a taken branch:
@@ -44,11 +45,16 @@ public class HartBenchmark {
     static final int INSTRUCTIONS = 1_000_000;
     static final long BASE = 0x8000_0000L;
 
+    /** Translation of hot blocks to JVM bytecode on or off ({@code vireo.riscv.jit}), compared in one run. */
+    @Param({"true", "false"})
+    public boolean jit;
+
     private GuestMemory ram;
     private Hart hart;
 
     @Setup(Level.Trial)
     public void setUp() {
+        System.setProperty("vireo.riscv.jit", Boolean.toString(jit));
         ram = GuestMemory.allocate(BASE, 16L << 20);
         int[] program = {
                 u(0x17, 9, 0x100) /* auipc s1, 0x100 */, i(0x13, 8, 0, 0, 0x400) /* addi s0, zero, 1024 */,

@@ -24,12 +24,38 @@ final class DecodedPage {
     int epoch;
     /** Set when a store dropped the page from the cache. */
     boolean dropped;
+    /** Translated blocks by starting slot ({@link Block#NONE} where none can start); null until the first is asked for. */
+    Block[] blocks;
+    /** How often each slot started an interpreter dispatch, until a block is translated from it. */
+    int[] heat;
 
     DecodedPage(long ramOffset, MemorySegment ram, int epoch) {
         this.ramOffset = ramOffset;
         this.snapshot = MemorySegment.ofArray(new byte[4096]);
         MemorySegment.copy(ram, ramOffset, snapshot, 0, 4096);
         this.epoch = epoch;
+    }
+
+    /** Allocates {@link #blocks} and {@link #heat} (only when translation is on). */
+    Block[] blocks() {
+        if (blocks == null) {
+            heat = new int[SLOTS];
+            blocks = new Block[SLOTS];
+        }
+        return blocks;
+    }
+
+    /**
+     * The decoded slot {@code idx}, decoding and caching it if needed; 0 for a 32-bit instruction
+     * that crosses into the next page (never cached: the interpreter decodes it each time).
+     */
+    long decode(int idx) {
+        long slot = slots[idx];
+        if (slot != 0) return slot;
+        int low = parcel(idx * 2);
+        if ((low & 3) != 3) return slots[idx] = CompressedDecoder.decode(low);
+        if (idx == SLOTS - 1) return 0;
+        return slots[idx] = Decoder.decode(word(idx * 2));
     }
 
     int parcel(int offset) { return snapshot.get(GuestMemory.SHORT, offset) & 0xFFFF; }

@@ -221,12 +221,19 @@ public final class Hart implements Runnable {
         return (interrupt && (tvec & 1) != 0) ? base + 4L * code : base;
     }
 
+    /** Switches translation to JVM bytecode on ({@code translator}) or off (null). Only while not running. */
+    void setTranslator(Translator translator) { interpreter.translator = translator; }
+
+    Translator translator() { return interpreter.translator; }
+
     long instretNow() { return instret + interpreter.executed; }
 
     /** Asks the run loop to return soon (within a few thousand instructions); wakes a WFI. */
     public void requestStop() {
         if (TRACE_STATS) System.err.printf("hart %d: %d instructions, %d system operations, %d traps; %s%n",
-                hartId, instret, interpreter.systemOps, interpreter.traps, mmu.code.statistics());
+                hartId, instret, interpreter.systemOps, interpreter.traps, mmu.code.statistics()
+                        + (interpreter.translator == null ? "" : "; " + interpreter.blockInstructions
+                        + " instructions in translated blocks, " + interpreter.translator.statistics()));
         if (Interpreter.PROFILE) {
             for (int op = 0; op < 256; op++) {
                 if (interpreter.opCount[op] > 0) System.err.printf("op %d: %d calls, %.1f ms%n", op, interpreter.opCount[op], interpreter.opNanos[op] / 1e6);

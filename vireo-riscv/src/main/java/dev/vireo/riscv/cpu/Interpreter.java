@@ -15,10 +15,12 @@ final class Interpreter {
     private final long[] x;
     private final Mmu mmu;
     private final SystemOps system;
+    /** Translates hot code to JVM bytecode; null when translation is off ({@code -Dvireo.riscv.jit=false}). */
+    Translator translator = Translator.fromSystemProperties();
     /** Instructions executed so far in the current batch (read by counter CSRs). */
     int executed;
     /** Counters for {@code -Dvireo.riscv.trace=stats}. */
-    long systemOps, traps;
+    long systemOps, traps, blockInstructions;
     static final boolean PROFILE = Boolean.getBoolean("vireo.riscv.profile");
     final long[] opNanos = new long[256], opCount = new long[256];
 
@@ -37,6 +39,9 @@ final class Interpreter {
         long curPage = -1;
         DecodedPage page = null;
         long[] slots = null;
+        final Translator translator = this.translator;
+        Block[] blocks = null;
+        Block active = null; // the block running, if any, when a trap arrives
         int n = 0, limit = budget;
         while (n < limit) {
             try {
@@ -44,9 +49,30 @@ final class Interpreter {
                     if ((pc >>> 12) != curPage) {
                         page = mmu.fetchPage(pc);
                         slots = page.slots;
+                        if (translator != null) blocks = page.blocks();
                         curPage = pc >>> 12;
                     }
                     int idx = (int) (pc & 0xFFF) >>> 1;
+                    if (translator != null) {
+                        Block block = blocks[idx];
+                        if (block != null) {
+                            if (block.length <= limit - n) {
+                                active = block;
+                                pc = block.run(pc, x, mmu, limit - n);
+                                active = null;
+                                n += block.count;
+                                blockInstructions += block.count;
+                                if ((block.executed += block.count) >= translator.hotThreshold && !block.hot) {
+                                    blocks[idx] = translator.translate(page, idx, true);
+                                }
+                                if (page.dropped) curPage = -1;
+                                continue;
+                            }
+                        } else if (++page.heat[idx] >= translator.threshold) {
+                            blocks[idx] = translator.translate(page, idx);
+                            continue;
+                        }
+                    }
                     long slot = slots[idx];
                     if (slot == 0) slot = decodeSlot(page, idx, pc);
                     int w = (int) slot, im = (int) (slot >> 32);
@@ -127,6 +153,11 @@ final class Interpreter {
                     pc = next;
                 }
             } catch (Trap t) {
+                if (active != null) { // precise: the block reports the trapping instruction and its count
+                    pc = active.faultPc;
+                    n += active.count;
+                    active = null;
+                }
                 traps++;
                 n++; // a trap counts toward the budget, so a trap loop still returns to the outer loop
                 hart.enterTrap(t.cause, t.tval, pc);

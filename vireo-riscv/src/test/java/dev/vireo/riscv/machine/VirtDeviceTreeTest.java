@@ -61,6 +61,15 @@ class VirtDeviceTreeTest {
     }
 
     @Test
+    void advertisesZihintpauseWhichTheHartImplements() throws Exception {
+        // PAUSE (fence w,0 encoding) is decoded as its own operation (DecoderTest); Linux uses it in
+        // cpu_relax() only when the tree names the extension.
+        String dts = dts(1, 0, 0);
+        assertThat(dts).containsPattern("riscv,isa = \"rv64imafdc_[a-z_]*_zihintpause_[a-z_]*\";");
+        assertThat(dts).containsPattern("riscv,isa-extensions = \"[^;]*\\\\0zihintpause\\\\0[^;]*\";");
+    }
+
+    @Test
     void describesOnlyAttachedVirtioSlots() throws Exception {
         String dts = dts(1, 0, 0, true, false, true);
         assertThat(dts).contains("virtio_mmio@10001000 {", "virtio_mmio@10003000 {")

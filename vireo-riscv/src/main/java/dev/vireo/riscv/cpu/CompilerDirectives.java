@@ -1,0 +1,54 @@
+package dev.vireo.riscv.cpu;
+
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Tells HotSpot how to compile translated blocks, through its compiler directives (the
+ * {@code Compiler.directives_add} diagnostic command, reached in-process through the
+ * DiagnosticCommand MBean): a block's {@code run} must not inline the {@link Mmu} accessors.
+ * Inlined, every load and store brings the whole foreign-memory access path into the block,
+ * so a 60-instruction block compiles to some 45 KB of code in most of a second of C2 time, and
+ * a booting kernel's thousands of blocks keep both host cores compiling. Called, an accessor is
+ * compiled once for all blocks.
+ *
+ * <p>{@code -Dvireo.riscv.jit.directives=none} leaves HotSpot's defaults; {@code =c1} also keeps
+ * C2 away from blocks. Failure to install (another JVM, no java.management) only costs speed.
+ */
+final class CompilerDirectives {
+    private CompilerDirectives() {}
+
+    private static final String BLOCKS = "dev/vireo/riscv/cpu/TranslatedBlock*.run";
+
+    private static boolean installed;
+
+    /** Installs the directives the first time a translator is made (never when translation is off). */
+    static synchronized void installOnce() {
+        if (!installed) {
+            installed = true;
+            install();
+        }
+    }
+
+    private static void install() {
+        String mode = System.getProperty("vireo.riscv.jit.directives", "noinline");
+        if (mode.equals("none")) return;
+        String json = "[{ match: \"" + BLOCKS + "\", inline: \"-dev/vireo/riscv/cpu/Mmu.*\""
+                + (mode.equals("c1") ? ", c2: { Exclude: true }" : "") + " }]";
+        try {
+            Path file = Files.createTempFile("vireo-directives", ".json");
+            try {
+                Files.writeString(file, json);
+                ManagementFactory.getPlatformMBeanServer().invoke(
+                        new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
+                        new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (Exception | LinkageError e) {
+            System.err.println("vireo: could not install compiler directives for translated code (" + e + "); continuing");
+        }
+    }
+}
