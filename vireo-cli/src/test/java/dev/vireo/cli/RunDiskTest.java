@@ -1,11 +1,9 @@
 package dev.vireo.cli;
 
-import dev.vireo.cli.guest.DefaultGuest;
 import dev.vireo.image.CreateOptions;
 import dev.vireo.image.DiskImage;
 import dev.vireo.image.DiskImages;
 import dev.vireo.image.OpenOptions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,10 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,36 +25,6 @@ class RunDiskTest {
     @TempDir
     Path dir;
 
-    private static DefaultGuest guest() {
-        try {
-            return DefaultGuest.locate();
-        } catch (VireoCliException e) {
-            Assumptions.abort("default guest not prepared: " + e.getMessage());
-            throw e;
-        }
-    }
-
-    private static VireoProcess run(String command, String... disks) throws Exception {
-        DefaultGuest g = guest();
-        List<String> args = new ArrayList<>(List.of("run", "--kernel", g.kernel().toString(), "--initrd", g.initrd().toString(),
-                "--bios", g.firmware().toString(), "--memory", "512M", "--append",
-                "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8))));
-        for (String disk : disks) {
-            args.add("--disk");
-            args.add(disk);
-        }
-        return VireoProcess.start(args.toArray(String[]::new));
-    }
-
-    private static String boot(String command, String... disks) throws Exception {
-        try (VireoProcess vireo = run(command, disks)) {
-            int status = vireo.waitFor(RunLinuxTest.BOOT_TIMEOUT);
-            assertThat(vireo.stdout()).as(VireoProcess.tail(vireo.stdout())).contains("vireo-exec-status: 0");
-            assertThat(status).as(vireo.stderr()).isZero();
-            return vireo.stdout();
-        }
-    }
-
     @Test
     void guestReadsWritesAndIdentifiesDisksAndDrawsEntropy() throws Exception {
         byte[] image = new byte[8 << 20];
@@ -67,7 +32,7 @@ class RunDiskTest {
         System.arraycopy(signature, 0, image, 0, signature.length);
         Path vda = Files.write(dir.resolve("vda.img"), image);
         Path vdb = Files.write(dir.resolve("vdb.img"), new byte[1 << 20]);
-        String out = boot("head -c 20 /dev/vda; echo; echo SIZE=$(cat /sys/block/vda/size) SERIAL=$(cat /sys/block/vda/serial);"
+        String out = GuestDisks.boot("head -c 20 /dev/vda; echo; echo SIZE=$(cat /sys/block/vda/size) SERIAL=$(cat /sys/block/vda/serial);"
                         + " echo GUEST-WROTE-THIS | dd of=/dev/vda bs=512 seek=2 conv=sync,fsync 2>/dev/null;"
                         + " echo RO=$(cat /sys/block/vdb/ro); dd if=/dev/zero of=/dev/vdb bs=512 count=1 conv=fsync 2>/dev/null || echo VDB-WRITE-FAILED;"
                         + " echo RNG=$(cat /sys/devices/virtual/misc/hw_random/rng_current) BYTES=$(head -c 64 /dev/hwrng | wc -c)",
@@ -85,9 +50,9 @@ class RunDiskTest {
         // kernel), so persistence is checked on the raw block device, through qcow2.
         Path disk = dir.resolve("data.qcow2");
         DiskImages.create(disk, CreateOptions.qcow2(64 << 20));
-        boot("echo persisted-by-vireo | dd of=/dev/vda bs=4096 seek=1000 conv=sync,fsync 2>/dev/null && echo WROTE",
+        GuestDisks.boot("echo persisted-by-vireo | dd of=/dev/vda bs=4096 seek=1000 conv=sync,fsync 2>/dev/null && echo WROTE",
                 disk + ",format=qcow2");
-        String out = boot("echo READ=$(dd if=/dev/vda bs=4096 skip=1000 count=1 2>/dev/null | head -c 18)", disk.toString());
+        String out = GuestDisks.boot("echo READ=$(dd if=/dev/vda bs=4096 skip=1000 count=1 2>/dev/null | head -c 18)", disk.toString());
         assertThat(out).contains("READ=persisted-by-vireo");
         try (DiskImage image = DiskImages.open(disk, OpenOptions.probe(true))) {
             byte[] back = new byte[18];
