@@ -1,5 +1,7 @@
 package dev.vireo.machine.virtio;
 
+import java.util.function.IntUnaryOperator;
+
 /**
  * A virtio device model, independent of its transport (virtio 1.2 §2, §5). The transport
  * owns feature negotiation, queue configuration and interrupts; the device owns its config
@@ -27,6 +29,16 @@ public interface VirtioDevice extends AutoCloseable {
 
     /** Reads {@code size} bytes (1, 2, 4 or 8) little-endian at {@code offset} < {@link #configSize()}. */
     long readConfig(int offset, int size);
+
+    /**
+     * A {@link #readConfig} answer assembled from a config space given byte by byte:
+     * {@code size} bytes from {@code offset}, little-endian (virtio's byte order).
+     */
+    static long littleEndian(IntUnaryOperator byteAt, int offset, int size) {
+        long value = 0;
+        for (int i = 0; i < size; i++) value |= (long) (byteAt.applyAsInt(offset + i) & 0xFF) << (8 * i);
+        return value;
+    }
 
     /** Driver write to config space; devices whose config is read-only ignore it. */
     default void writeConfig(int offset, int size, long value) {}

@@ -122,9 +122,7 @@ public final class InputDevice implements VirtioDevice {
 
     @Override
     public long readConfig(int offset, int size) {
-        long value = 0;
-        for (int i = size - 1; i >= 0; i--) value = (value << 8) | (configByte(offset + i) & 0xFFL);
-        return value;
+        return VirtioDevice.littleEndian(this::configByte, offset, size);
     }
 
     private int configByte(int offset) {

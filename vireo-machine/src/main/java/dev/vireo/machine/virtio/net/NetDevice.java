@@ -93,9 +93,7 @@ public final class NetDevice implements VirtioDevice {
 
     @Override
     public long readConfig(int offset, int size) {
-        long value = 0;
-        for (int i = 0; i < size; i++) value |= (long) (configByte(offset + i) & 0xFF) << (8 * i);
-        return value;
+        return VirtioDevice.littleEndian(this::configByte, offset, size);
     }
 
     private int configByte(int offset) {
