@@ -3,6 +3,7 @@ package dev.vireo.image;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -45,20 +46,29 @@ class ImageLockTest {
         }
         Process qemu = new ProcessBuilder("qemu-io", "-f", "qcow2", "-c", "sleep 20000", p.toString()).redirectErrorStream(true).start();
         try {
+            // Wait for qemu-io's "I hold write" lock byte (100 + bit 1) without taking a lock ourselves:
+            // probing with an open for writing could make qemu-io itself find the image locked and exit.
+            long inode = ((Number) Files.getAttribute(p, "unix:ino")).longValue();
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            ImageException refused = null;
-            while (refused == null && System.nanoTime() < deadline) {
-                try {
-                    DiskImages.open(p, OpenOptions.of(ImageFormat.QCOW2, false)).close();
-                    Thread.sleep(100); // qemu-io not started yet
-                } catch (ImageException e) {
-                    refused = e;
-                }
-            }
-            assertThat(refused).as("Vireo must refuse an image qemu-io has open for writing").isNotNull();
-            assertThat(refused.getMessage()).contains("in use for writing by process " + qemu.pid() + " (qemu-io");
+            while (!ofdLockHeldOn(inode, 101) && qemu.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertThat(qemu.isAlive()).as("qemu-io must still be running; it printed: %s",
+                    qemu.isAlive() ? "" : new String(qemu.getInputStream().readAllBytes())).isTrue();
+            assertThatThrownBy(() -> DiskImages.open(p, OpenOptions.of(ImageFormat.QCOW2, false)))
+                    .as("Vireo must refuse an image qemu-io has open for writing")
+                    .isInstanceOf(ImageException.class)
+                    .hasMessageContaining("in use for writing by process " + qemu.pid() + " (qemu-io");
         } finally {
             qemu.destroyForcibly().waitFor();
         }
+    }
+
+    /** Whether /proc/locks lists an OFD lock on this byte of the inode (lines read {@code 1: OFDLCK ADVISORY READ -1 08:01:1234 101 101}). */
+    private static boolean ofdLockHeldOn(long inode, long offset) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 6 && f[1].equals("OFDLCK") && f[5].endsWith(":" + inode)
+                    && f[6].equals(Long.toString(offset))) return true;
+        }
+        return false;
     }
 }
