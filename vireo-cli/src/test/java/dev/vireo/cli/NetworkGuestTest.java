@@ -1,20 +1,11 @@
 package dev.vireo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vireo.cli.guest.DefaultGuest;
 import dev.vireo.daemon.api.Json;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import static dev.vireo.cli.CliTest.vireo;
@@ -28,51 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restarted switch — then stop; the network is deleted once no VM uses it.
  */
 @Tag("guest")
-class NetworkGuestTest {
+class NetworkGuestTest extends GuestDaemonTestBase {
     /** Two guests booting at once on a shared 2-core machine. */
     static final long TIMEOUT_NANOS = 15 * 60 * 1_000_000_000L;
 
-    @TempDir Path dir;
-    DaemonFixture fixture;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        try {
-            DefaultGuest.locate();
-        } catch (VireoCliException e) {
-            Assumptions.abort("default guest not prepared: " + e.getMessage());
-        }
-        fixture = new DaemonFixture(dir, 1.0, null, 4_000_000, DaemonCommand.vmmCommand());
-    }
-
-    @AfterEach
-    void stopDaemon() throws Exception {
-        if (fixture != null) fixture.close();
-    }
-
-    static JsonNode json(CliTest.Run run) throws Exception { return Json.MAPPER.readTree(ok(run).out()); }
-
-    static String exec(String command) {
-        return "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
-    }
-
-    JsonNode awaitState(String vm, String state) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT_NANOS;
-        JsonNode info = json(vireo("vm", "info", vm, "--output", "json"));
-        while (!info.path("state").asText().equals(state) && !info.path("state").asText().equals("crashed") && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            info = json(vireo("vm", "info", vm, "--output", "json"));
-        }
-        assertThat(info.path("state").asText()).as("%s; console: %s", info, tail(vm)).isEqualTo(state);
-        return info;
-    }
-
-    String tail(String vm) throws Exception {
-        Path log = fixture.home.consoleLog(vm);
-        if (!Files.exists(log)) return "(no console log)";
-        String text = Files.readString(log);
-        return text.substring(Math.max(0, text.length() - 3000));
-    }
+    JsonNode awaitState(String vm, String state) throws Exception { return awaitState(vm, state, TIMEOUT_NANOS); }
 
     static List<String> strings(JsonNode array) {
         List<String> list = new ArrayList<>();
@@ -93,7 +44,7 @@ class NetworkGuestTest {
         // A daemon restart closes the switch while b runs; b's NIC must rejoin the new one
         // for a to reach it.
         fixture.restart();
-        assertThat(json(vireo("vm", "info", "b", "--output", "json")).path("state").asText()).isEqualTo("running");
+        assertThat(info("b").path("state").asText()).isEqualTo("running");
         ok(vireo("vm", "start", "a"));
         // Both VMMs are ports of the (new) switch, named after their VMs; b rejoined by itself.
         JsonNode network = json(vireo("net", "list", "--output", "json")).get(0);

@@ -1,21 +1,15 @@
 package dev.vireo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vireo.cli.guest.DefaultGuest;
 import dev.vireo.daemon.client.DaemonClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 
 import static dev.vireo.cli.CliTest.vireo;
@@ -27,52 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code vireo vmm} process running the {@code virt} machine, driven through the CLI.
  */
 @Tag("guest")
-class VmGuestTest {
+class VmGuestTest extends GuestDaemonTestBase {
     static final long BOOT_TIMEOUT_NANOS = 6 * 60 * 1_000_000_000L;
 
-    @TempDir Path dir;
-    DaemonFixture fixture;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        try {
-            DefaultGuest.locate();
-        } catch (VireoCliException e) {
-            Assumptions.abort("default guest not prepared: " + e.getMessage());
-        }
-        fixture = new DaemonFixture(dir, 1.0, null, 4_000_000, DaemonCommand.vmmCommand());
-    }
-
-    @AfterEach
-    void stopDaemon() throws Exception {
-        if (fixture != null) fixture.close();
-    }
-
-    JsonNode info(String vm) throws Exception { return new DaemonClient(fixture.home).call("GET", "/api/vms/" + vm, null).json(); }
-
-    JsonNode awaitState(String vm, String state) throws Exception {
-        long deadline = System.nanoTime() + BOOT_TIMEOUT_NANOS;
-        JsonNode info = info(vm);
-        while (!info.path("state").asText().equals(state) && !info.path("state").asText().equals("crashed")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            info = info(vm);
-        }
-        assertThat(info.path("state").asText()).as("%s; console: %s", info, tail(vm)).isEqualTo(state);
-        return info;
-    }
-
-    String tail(String vm) throws Exception {
-        Path log = fixture.home.consoleLog(vm);
-        if (!Files.exists(log)) return "(no console log)";
-        String text = Files.readString(log);
-        return text.substring(Math.max(0, text.length() - 2000));
-    }
+    JsonNode awaitState(String vm, String state) throws Exception { return awaitState(vm, state, BOOT_TIMEOUT_NANOS); }
 
     @Test
     void aGuestCommandRunsAndPoweroffMakesTheVmStopped() throws Exception {
-        String command = Base64.getEncoder().encodeToString("echo DAEMON-GUEST-$((6*7))".getBytes(StandardCharsets.UTF_8));
-        ok(vireo("vm", "create", "once", "--memory", "256M", "--append", "vireo.exec=" + command));
+        String command = exec("echo DAEMON-GUEST-$((6*7))");
+        ok(vireo("vm", "create", "once", "--memory", "256M", "--append", command));
         ok(vireo("vm", "start", "once"));
         assertThat(info("once").path("stats").path("machine").path("machine").asText()).isEqualTo("virt");
         JsonNode stopped = awaitState("once", "stopped");
@@ -122,9 +79,8 @@ class VmGuestTest {
 
     @Test
     void pauseFreezesTheGuestAndResumeLetsItRunOnWithoutATimeJump() throws Exception {
-        String command = Base64.getEncoder().encodeToString(
-                "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); echo TICK-$i; sleep 0.2; done".getBytes(StandardCharsets.UTF_8));
-        ok(vireo("vm", "create", "ticker", "--memory", "256M", "--append", "vireo.exec=" + command));
+        String command = exec("i=0; while [ $i -lt 100000 ]; do i=$((i+1)); echo TICK-$i; sleep 0.2; done");
+        ok(vireo("vm", "create", "ticker", "--memory", "256M", "--append", command));
         ok(vireo("vm", "start", "ticker"));
         awaitLog("ticker", "TICK-5\r\n");
 
@@ -188,9 +144,8 @@ class VmGuestTest {
             image.write(0, sector, 0, 512);
             image.flush();
         }
-        String command = Base64.getEncoder().encodeToString(
-                "echo READ-$(head -c 13 /dev/vda); echo CLONE-WROTE > /dev/vda; sync".getBytes(StandardCharsets.UTF_8));
-        ok(vireo("vm", "create", "golden", "--memory", "256M", "--disk", "golden", "--append", "vireo.exec=" + command));
+        String command = exec("echo READ-$(head -c 13 /dev/vda); echo CLONE-WROTE > /dev/vda; sync");
+        ok(vireo("vm", "create", "golden", "--memory", "256M", "--disk", "golden", "--append", command));
         ok(vireo("template", "create", "golden", "--name", "base"));
         Path base = fixture.home.disks().resolve("golden");
         byte[] before = Files.readAllBytes(base);

@@ -87,40 +87,33 @@ public final class DescriptorChain {
      */
     public void read(GuestMemory memory, int offset, byte[] destination, int destinationOffset, int length) {
         checkRange(offset, length, readableBytes);
-        int i = 0;
-        while (length > 0) {
-            int segment = lengths[i];
-            if (offset >= segment) {
-                offset -= segment;
-                i++;
-                continue;
-            }
-            int n = Math.min(segment - offset, length);
-            memory.read(addresses[i] + offset, destination, destinationOffset, n);
-            destinationOffset += n;
-            length -= n;
-            offset = 0;
-            i++;
-        }
+        forEachSegment(0, offset, length, (address, done, n) -> memory.read(address, destination, destinationOffset + done, n));
     }
 
     /** Copies {@code source} into writable bytes [offset, offset + length). */
     public void write(GuestMemory memory, int offset, byte[] source, int sourceOffset, int length) {
         checkRange(offset, length, writableBytes);
-        int i = readableCount;
-        while (length > 0) {
+        forEachSegment(readableCount, offset, length, (address, done, n) -> memory.write(address, source, sourceOffset + done, n));
+    }
+
+    /** One piece of a copy: {@code length} bytes at guest {@code address}, {@code done} bytes into the copy. */
+    private interface SegmentCopy {
+        void copy(long address, int done, int length);
+    }
+
+    /** Splits bytes [offset, offset + length) of the buffers from index {@code first} on into their guest ranges. */
+    private void forEachSegment(int first, int offset, int length, SegmentCopy copy) {
+        int done = 0;
+        for (int i = first; done < length; i++) {
             int segment = lengths[i];
             if (offset >= segment) {
                 offset -= segment;
-                i++;
                 continue;
             }
-            int n = Math.min(segment - offset, length);
-            memory.write(addresses[i] + offset, source, sourceOffset, n);
-            sourceOffset += n;
-            length -= n;
+            int n = Math.min(segment - offset, length - done);
+            copy.copy(addresses[i] + offset, done, n);
+            done += n;
             offset = 0;
-            i++;
         }
     }
 
