@@ -1,17 +1,13 @@
 package dev.vireo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vireo.cli.guest.DefaultGuest;
 import dev.vireo.daemon.api.Json;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 
 import static dev.vireo.cli.CliTest.vireo;
 import static dev.vireo.cli.DaemonApiTest.ok;
@@ -28,11 +24,7 @@ abstract class GuestDaemonTestBase {
 
     @BeforeEach
     void startDaemon() throws Exception {
-        try {
-            DefaultGuest.locate();
-        } catch (VireoCliException e) {
-            Assumptions.abort("default guest not prepared: " + e.getMessage());
-        }
+        TestGuest.guest();
         fixture = new DaemonFixture(dir, 1.0, null, 4_000_000, DaemonCommand.vmmCommand());
     }
 
@@ -44,9 +36,7 @@ abstract class GuestDaemonTestBase {
     static JsonNode json(CliTest.Run run) throws Exception { return Json.MAPPER.readTree(ok(run).out()); }
 
     /** The kernel argument that makes the default guest run {@code command} as its workload. */
-    static String exec(String command) {
-        return "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
-    }
+    static String exec(String command) { return TestGuest.exec(command); }
 
     /** {@code vireo vm info VM --output json}. */
     static JsonNode info(String vm) throws Exception { return json(vireo("vm", "info", vm, "--output", "json")); }

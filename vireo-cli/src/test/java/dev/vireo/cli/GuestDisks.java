@@ -1,6 +1,5 @@
 package dev.vireo.cli;
 
-import dev.vireo.cli.guest.DefaultGuest;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -8,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -29,21 +26,9 @@ final class GuestDisks {
 
     record Result(int exit, String out) { }
 
-    static DefaultGuest guest() {
-        try {
-            return DefaultGuest.locate();
-        } catch (VireoCliException e) {
-            Assumptions.abort("default guest not prepared: " + e.getMessage());
-            throw e;
-        }
-    }
-
     /** {@code vireo run} of the default guest with {@code command} as vireo.exec and the given --disk values. */
     static VireoProcess start(String command, String... disks) throws IOException {
-        DefaultGuest g = guest();
-        List<String> args = new ArrayList<>(List.of("run", "--kernel", g.kernel().toString(), "--initrd", g.initrd().toString(),
-                "--bios", g.firmware().toString(), "--memory", "512M", "--append",
-                "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8))));
+        List<String> args = TestGuest.runArgs("512M", command);
         for (String disk : disks) {
             args.add("--disk");
             args.add(disk);

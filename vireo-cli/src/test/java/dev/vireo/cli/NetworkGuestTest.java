@@ -1,7 +1,6 @@
 package dev.vireo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vireo.daemon.api.Json;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -1,15 +1,11 @@
 package dev.vireo.cli;
 
-import dev.vireo.cli.guest.DefaultGuest;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,24 +18,8 @@ class RunLinuxTest {
     // Generous: CI shares two cores, and a 4-hart guest on 2 host cores is slower still.
     static final Duration BOOT_TIMEOUT = Duration.ofMinutes(10);
 
-    private static DefaultGuest guest() {
-        try {
-            return DefaultGuest.locate();
-        } catch (VireoCliException e) {
-            Assumptions.abort("default guest not prepared: " + e.getMessage());
-            throw e;
-        }
-    }
-
-    private static String exec(String command) {
-        return "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
-    }
-
     private static VireoProcess run(int cpus, String command) throws Exception {
-        DefaultGuest g = guest();
-        return VireoProcess.start("run", "--kernel", g.kernel().toString(), "--initrd", g.initrd().toString(),
-                "--bios", g.firmware().toString(), "--memory", "512M", "--cpus", Integer.toString(cpus),
-                "--append", exec(command));
+        return VireoProcess.start(TestGuest.runArgs("512M", command, "--cpus", Integer.toString(cpus)).toArray(String[]::new));
     }
 
     @ParameterizedTest(name = "{0} cpus")

@@ -42,15 +42,6 @@ class RunNetworkModesTest {
         if (namespace != null) namespace.close();
     }
 
-    private static DefaultGuest guest() {
-        try {
-            return DefaultGuest.locate();
-        } catch (VireoCliException e) {
-            Assumptions.abort("default guest not prepared: " + e.getMessage());
-            throw e;
-        }
-    }
-
     private static void needTools() {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")),
                 "needs ping (apt-get install iputils-ping)");
@@ -64,10 +55,7 @@ class RunNetworkModesTest {
     }
 
     private VireoProcess runGuest(List<String> wrapper, Map<String, String> env, String name, String nic, String command) throws Exception {
-        DefaultGuest g = guest();
-        String exec = "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
-        return start(wrapper, env, "run", "--kernel", g.kernel().toString(), "--initrd", g.initrd().toString(),
-                "--bios", g.firmware().toString(), "--memory", "256M", "--name", name, "--nic", nic, "--append", exec);
+        return start(wrapper, env, TestGuest.runArgs("256M", command, "--name", name, "--nic", nic).toArray(String[]::new));
     }
 
     /** Busybox httpd in the guest serving {@code page}, after a ping of {@code hostAddress}. */
@@ -86,7 +74,7 @@ class RunNetworkModesTest {
 
     @Test
     void hostOnlyGuestLeasesFromVireoDhcpAndTheHostReachesItsWebServer() throws Exception {
-        guest();
+        TestGuest.guest();
         needTools();
         namespace = TestNamespace.create("vho");
         Map<String, String> env = Map.of("VIREO_HOME", Files.createDirectories(dir.resolve("h")).toString());
@@ -116,7 +104,7 @@ class RunNetworkModesTest {
      */
     @Test
     void daemonHostOnlyAndBridgeNetworksReachAGuestFromTheHostSide() throws Exception {
-        DefaultGuest g = guest();
+        DefaultGuest g = TestGuest.guest();
         needTools();
         namespace = TestNamespace.create("vdn");
         namespace.run("ip", "link", "add", "vbr0", "type", "bridge");
@@ -158,7 +146,7 @@ class RunNetworkModesTest {
 
     @Test
     void bridgedGuestJoinsTheHostBridgeAndTheHostReachesItsWebServer() throws Exception {
-        guest();
+        TestGuest.guest();
         needTools();
         namespace = TestNamespace.create("vbr");
         namespace.run("ip", "link", "add", "vbr0", "type", "bridge");

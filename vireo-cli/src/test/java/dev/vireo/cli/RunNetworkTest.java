@@ -1,7 +1,6 @@
 package dev.vireo.cli;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.vireo.cli.guest.DefaultGuest;
 import dev.vireo.net.acl.AclFile;
 import dev.vireo.net.dhcp.DhcpConfig;
 import dev.vireo.net.dhcp.DhcpService;
@@ -32,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
@@ -50,32 +48,16 @@ class RunNetworkTest {
     static final Duration TWO_VM_TIMEOUT = Duration.ofMinutes(15);
     @TempDir Path dir;
 
-    private static DefaultGuest guest() {
-        try {
-            return DefaultGuest.locate();
-        } catch (VireoCliException e) {
-            Assumptions.abort("default guest not prepared: " + e.getMessage());
-            throw e;
-        }
-    }
-
     private static void needPasst() {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/passt")), "passt not installed (apt-get install passt)");
     }
 
     private VireoProcess run(Map<String, String> env, String name, String nic, String command) throws Exception {
-        DefaultGuest g = guest();
-        String exec = "vireo.exec=" + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8));
-        return VireoProcess.start(env, "run", "--kernel", g.kernel().toString(), "--initrd", g.initrd().toString(),
-                "--bios", g.firmware().toString(), "--memory", "256M", "--name", name, "--nic", nic, "--append", exec);
+        return VireoProcess.start(env, TestGuest.runArgs("256M", command, "--name", name, "--nic", nic).toArray(String[]::new));
     }
 
-    @Test
-    void natGivesALeaseAndTheGuestDownloadsFromTheHostLoopbackWithAMatchingChecksum() throws Exception {
-        needPasst();
-        byte[] file = new byte[1 << 20];
-        new Random(7).nextBytes(file);
-        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(file));
+    /** An HTTP server on 127.0.0.1 (an ephemeral port) that serves {@code file} at /f. */
+    static HttpServer serveOnLoopback(byte[] file) throws Exception {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/f", exchange -> {
             exchange.sendResponseHeaders(200, file.length);
@@ -84,6 +66,20 @@ class RunNetworkTest {
             }
         });
         http.start();
+        return http;
+    }
+
+    static String md5(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+    }
+
+    @Test
+    void natGivesALeaseAndTheGuestDownloadsFromTheHostLoopbackWithAMatchingChecksum() throws Exception {
+        needPasst();
+        byte[] file = new byte[1 << 20];
+        new Random(7).nextBytes(file);
+        String md5 = md5(file);
+        HttpServer http = serveOnLoopback(file);
         try {
             int port = http.getAddress().getPort();
             String command = "ip -4 -o addr show eth0; gw=$(ip route | awk '/default/ {print $3}'); echo GATEWAY=$gw; "
@@ -109,15 +105,8 @@ class RunNetworkTest {
         needPasst();
         byte[] file = new byte[2 << 20];
         new Random(11).nextBytes(file);
-        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(file));
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/f", exchange -> {
-            exchange.sendResponseHeaders(200, file.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(file);
-            }
-        });
-        http.start();
+        String md5 = md5(file);
+        HttpServer http = serveOnLoopback(file);
         try {
             int port = http.getAddress().getPort();
             String command = "gw=$(ip route | awk '/default/ {print $3}'); t0=$(cut -d' ' -f1 /proc/uptime); "
