@@ -63,63 +63,79 @@ final class ConvertCommand extends ImgVerb {
         return 0;
     }
 
+    /** One piece of SRC to copy: guest range, and where its bytes lie in a host file when they can be mapped. */
+    private record Piece(long position, int length, String file, long offset) { }
+
+    /** A piece read into a buffer of the pool (returned after the write) or mapped from the source file. */
+    private record Filled(Piece piece, ByteBuffer data, boolean pooled) { }
+
     /**
      * Copies every range that some layer of SRC stores (the allocation map: unallocated and
      * zero-flagged ranges are never read) in chunks, with a reader thread one chunk ahead of
      * the writer: reading SRC and writing DST overlap, as in qemu-img's parallel requests.
-     * Each image stays with one thread (DiskImage is single-threaded): the reader owns SRC,
-     * the calling thread owns DST.
+     * Data stored uncompressed in a raw or qcow2 file (the usual case) is not read at all but
+     * mapped ({@link SourceMaps}): the writer writes straight from the source's page cache, one
+     * kernel copy instead of two. Each image stays with one thread (DiskImage is single-threaded):
+     * the reader owns SRC, the calling thread owns DST.
      */
     private void copy(DiskImage src, DiskImage dst, Progress bar) throws IOException {
         long size = src.size();
         int cluster = dst instanceof Qcow2Image q ? q.header().clusterSize() : 65536;
         int chunk = Math.max(CHUNK, cluster);
-        List<long[]> pieces = new ArrayList<>();
+        List<Piece> pieces = new ArrayList<>();
         for (Extent e : Extents.of(src)) {
             if (e.zero() || !e.present()) continue;
             for (long pos = e.start(), end = e.start() + e.length(); pos < end; ) {
                 long alignedEnd = Math.min(end, ((pos / chunk) + 1) * chunk);
-                pieces.add(new long[] {pos, alignedEnd - pos});
+                long offset = e.offset() < 0 ? -1 : e.offset() + (pos - e.start());
+                pieces.add(new Piece(pos, (int) (alignedEnd - pos), e.file(), offset));
                 pos = alignedEnd;
             }
         }
         BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
         for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(chunk));
         BlockingQueue<Object> full = new ArrayBlockingQueue<>(BUFFERS + 1);
-        Thread reader = Thread.ofPlatform().name("vireo-convert-read").daemon().start(() -> {
-            try {
-                for (long[] p : pieces) {
-                    ByteBuffer buffer = free.take();
-                    src.read(p[0], buffer.clear().limit((int) p[1]));
-                    full.put(buffer);
+        try (SourceMaps maps = new SourceMaps()) {
+            Thread reader = Thread.ofPlatform().name("vireo-convert-read").daemon().start(() -> {
+                try {
+                    for (Piece p : pieces) {
+                        ByteBuffer mapped = maps.slice(p.file(), p.offset(), p.length());
+                        if (mapped != null) {
+                            full.put(new Filled(p, mapped, false));
+                            continue;
+                        }
+                        ByteBuffer buffer = free.take();
+                        src.read(p.position(), buffer.clear().limit(p.length()));
+                        full.put(new Filled(p, buffer, true));
+                    }
+                    full.put(DONE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException | RuntimeException e) {
+                    full.offer(e);
                 }
-                full.put(DONE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException | RuntimeException e) {
-                full.offer(e);
-            }
-        });
-        MemorySegment zeros = Arena.ofAuto().allocate(cluster);
-        try {
-            for (long[] p : pieces) {
-                Object next = full.take();
-                if (next instanceof IOException e) throw e;
-                if (next instanceof RuntimeException e) throw e;
-                ByteBuffer buffer = (ByteBuffer) next;
-                writeNonZero(dst, p[0], buffer, (int) p[1], cluster, zeros);
-                free.put(buffer);
-                bar.update(p[0] + p[1], size);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("convert interrupted");
-        } finally {
-            reader.interrupt();
+            });
+            MemorySegment zeros = Arena.ofAuto().allocate(cluster);
             try {
-                reader.join();
+                for (int i = 0; i < pieces.size(); i++) {
+                    Object next = full.take();
+                    if (next instanceof IOException e) throw e;
+                    if (next instanceof RuntimeException e) throw e;
+                    Filled f = (Filled) next;
+                    writeNonZero(dst, f.piece().position(), f.data(), f.piece().length(), cluster, zeros);
+                    if (f.pooled()) free.put(f.data());
+                    bar.update(f.piece().position() + f.piece().length(), size);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("convert interrupted");
+            } finally {
+                reader.interrupt();
+                try {
+                    reader.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         bar.finish(size);
