@@ -1,6 +1,5 @@
 package dev.vireo.cli.img;
 
-import dev.vireo.image.CreateOptions;
 import dev.vireo.image.DiskImage;
 import dev.vireo.image.DiskImages;
 import dev.vireo.image.Extent;
@@ -49,12 +48,7 @@ final class ConvertCommand extends ImgVerb {
         ImageFormat outFmt = ImageFormat.parse(outFormat);
         if (compress && outFmt != ImageFormat.QCOW2) throw new ImageException("-c needs -O qcow2");
         try (DiskImage src = open(source, format, true)) {
-            List<String> create = new ArrayList<>(List.of("-q", "-f", outFmt.id()));
-            for (String o : options) { create.add("-o"); create.add(o); }
-            create.add(target);
-            create.add(Long.toString(src.size()));
-            int rc = new picocli.CommandLine(new CreateCommand()).execute(create.toArray(String[]::new));
-            if (rc != 0) throw new ImageException("cannot create '" + target + "'; check the -o options");
+            DiskImages.create(Path.of(target), CreateCommand.options(outFmt, src.size(), options, Path.of(target), null, null));
             try (DiskImage dst = DiskImages.open(Path.of(target), OpenOptions.of(outFmt, false).withUnsafeCache())) {
                 copy(src, dst, new Progress(out(), progress && !quiet));
                 if (!cache.equals("unsafe")) dst.flush();
