@@ -60,8 +60,11 @@ final class ConvertCommand extends ImgVerb {
     /** One piece of SRC to copy: guest range, and where its bytes lie in a host file when they can be mapped. */
     private record Piece(long position, int length, String file, long offset) { }
 
-    /** A piece read into a buffer of the pool (returned after the write) or mapped from the source file. */
-    private record Filled(Piece piece, ByteBuffer data, boolean pooled) { }
+    /**
+     * A piece read into a buffer of the pool (returned after the write) or mapped from the source
+     * file, with its runs of non-zero clusters ({@link #nonZeroRuns}).
+     */
+    private record Filled(Piece piece, ByteBuffer data, boolean pooled, int[] runs) { }
 
     /**
      * Copies every range that some layer of SRC stores (the allocation map: unallocated and
@@ -69,8 +72,9 @@ final class ConvertCommand extends ImgVerb {
      * the writer: reading SRC and writing DST overlap, as in qemu-img's parallel requests.
      * Data stored uncompressed in a raw or qcow2 file (the usual case) is not read at all but
      * mapped ({@link SourceMaps}): the writer writes straight from the source's page cache, one
-     * kernel copy instead of two. Each image stays with one thread (DiskImage is single-threaded):
-     * the reader owns SRC, the calling thread owns DST.
+     * kernel copy instead of two. The reader also finds the all-zero clusters, so that the writer
+     * only writes. Each image stays with one thread (DiskImage is single-threaded): the reader
+     * owns SRC, the calling thread owns DST.
      */
     private void copy(DiskImage src, DiskImage dst, Progress bar) throws IOException {
         long size = src.size();
@@ -90,17 +94,18 @@ final class ConvertCommand extends ImgVerb {
         for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(chunk));
         BlockingQueue<Object> full = new ArrayBlockingQueue<>(BUFFERS + 1);
         try (SourceMaps maps = new SourceMaps()) {
+            MemorySegment zeros = Arena.ofAuto().allocate(cluster);
             Thread reader = Thread.ofPlatform().name("vireo-convert-read").daemon().start(() -> {
                 try {
                     for (Piece p : pieces) {
-                        ByteBuffer mapped = maps.slice(p.file(), p.offset(), p.length());
-                        if (mapped != null) {
-                            full.put(new Filled(p, mapped, false));
-                            continue;
+                        ByteBuffer data = maps.slice(p.file(), p.offset(), p.length());
+                        boolean pooled = data == null;
+                        if (pooled) {
+                            data = free.take();
+                            src.read(p.position(), data.clear().limit(p.length()));
                         }
-                        ByteBuffer buffer = free.take();
-                        src.read(p.position(), buffer.clear().limit(p.length()));
-                        full.put(new Filled(p, buffer, true));
+                        int[] runs = nonZeroRuns(MemorySegment.ofBuffer(data.clear()), p.position(), p.length(), cluster, zeros);
+                        full.put(new Filled(p, data, pooled, runs));
                     }
                     full.put(DONE);
                 } catch (InterruptedException e) {
@@ -109,14 +114,13 @@ final class ConvertCommand extends ImgVerb {
                     full.offer(e);
                 }
             });
-            MemorySegment zeros = Arena.ofAuto().allocate(cluster);
             try {
                 for (int i = 0; i < pieces.size(); i++) {
                     Object next = full.take();
                     if (next instanceof IOException e) throw e;
                     if (next instanceof RuntimeException e) throw e;
                     Filled f = (Filled) next;
-                    writeNonZero(dst, f.piece().position(), f.data(), f.piece().length(), cluster, zeros);
+                    writeRuns(dst, f.piece().position(), f.data(), f.runs(), cluster);
                     if (f.pooled()) free.put(f.data());
                     bar.update(f.piece().position() + f.piece().length(), size);
                 }
@@ -136,28 +140,43 @@ final class ConvertCommand extends ImgVerb {
     }
 
     /**
-     * Writes the cluster-aligned pieces of {@code buffer[0, n)} that are not all zero (a hole or
-     * an unallocated cluster reads as zero in the new image), runs of them in one write.
+     * The runs of {@code data[0, n)} (guest position {@code pos}) to write, as [from, to) pairs:
+     * cluster-aligned pieces that are all zero are left out (a hole or an unallocated cluster
+     * reads as zero in the new image), adjacent non-zero ones joined.
      */
-    private void writeNonZero(DiskImage dst, long pos, ByteBuffer buffer, int n, int cluster, MemorySegment zeros) throws IOException {
-        MemorySegment data = MemorySegment.ofBuffer(buffer.clear());
-        int i = 0;
-        while (i < n) {
+    private static int[] nonZeroRuns(MemorySegment data, long pos, int n, int cluster, MemorySegment zeros) {
+        int[] runs = new int[8];
+        int count = 0;
+        for (int i = 0; i < n; ) {
             int piece = (int) Math.min(n - i, cluster - ((pos + i) % cluster));
-            if (isZero(data, i, piece, zeros)) { i += piece; continue; }
+            if (!isZero(data, i, piece, zeros)) {
+                if (count > 0 && runs[count - 1] == i) {
+                    runs[count - 1] = i + piece;
+                } else {
+                    if (count == runs.length) runs = java.util.Arrays.copyOf(runs, count * 2);
+                    runs[count++] = i;
+                    runs[count++] = i + piece;
+                }
+            }
+            i += piece;
+        }
+        return java.util.Arrays.copyOf(runs, count);
+    }
+
+    /** Writes {@code runs} of {@code buffer}: each in one write, or cluster by cluster compressed with {@code -c}. */
+    private void writeRuns(DiskImage dst, long pos, ByteBuffer buffer, int[] runs, int cluster) throws IOException {
+        MemorySegment data = MemorySegment.ofBuffer(buffer.clear());
+        for (int r = 0; r < runs.length; r += 2) {
+            int i = runs[r], j = runs[r + 1];
             if (compress && dst instanceof Qcow2Image q) {
-                writeCompressed(q, pos + i, data, i, piece, cluster);
-                i += piece;
-                continue;
+                while (i < j) {
+                    int piece = (int) Math.min(j - i, cluster - ((pos + i) % cluster));
+                    writeCompressed(q, pos + i, data, i, piece, cluster);
+                    i += piece;
+                }
+            } else {
+                dst.write(pos + i, buffer.limit(j).position(i));
             }
-            int j = i + piece;
-            while (j < n) {
-                int next = Math.min(n - j, cluster);
-                if (isZero(data, j, next, zeros)) break;
-                j += next;
-            }
-            dst.write(pos + i, buffer.limit(j).position(i));
-            i = j;
         }
     }
 
