@@ -1,6 +1,7 @@
 package dev.vireo.cli;
 
 import dev.vireo.cli.img.ImgCommand;
+import dev.vireo.image.ImageLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -76,6 +77,7 @@ public final class Main implements Runnable {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "vireo: %4$s: %5$s%6$s%n");
         }
+        if ("img".equals(firstWord(args))) ImageLock.linkInBackground();
         System.exit(execute(args));
     }
 
@@ -83,7 +85,8 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         String named = firstWord(args);
-        boolean all = named == null || named.equals("help") || named.equals("generate-completion")
+        boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+        boolean all = named == null ? !versionOnly : named.equals("help") || named.equals("generate-completion")
                 || SUBCOMMANDS.stream().noneMatch(c -> c.getKey().equals(named));
         for (Map.Entry<String, String> c : SUBCOMMANDS) {
             if (all || c.getKey().equals(named)) cli.addSubcommand(c.getKey(), command(c.getKey(), c.getValue(), all ? null : wordAfter(args, named)));
