@@ -37,7 +37,8 @@ final class ConvertCommand extends ImgVerb {
     @Option(names = "-c", description = "Compress (qcow2 output).") boolean compress;
     @Option(names = "-p", description = "Show progress.") boolean progress;
     @Option(names = "-q", description = "Quiet.") boolean quiet;
-    @Option(names = "-t", description = "Output cache mode: unsafe (default, like qemu-img: no fsync) or writeback (fsync at the end).")
+    @Option(names = "-t", description = "Output cache mode: unsafe (default, like qemu-img: no fsync), writeback (fsync at the end)"
+            + " or none (O_DIRECT, bypassing the host page cache, and fsync at the end).")
     String cache = "unsafe";
     @Option(names = "-o", description = "Options for the output, as for create.") List<String> options = new ArrayList<>();
     @Parameters(index = "0", paramLabel = "SRC") String source;
@@ -47,9 +48,12 @@ final class ConvertCommand extends ImgVerb {
     int execute() throws IOException {
         ImageFormat outFmt = ImageFormat.parse(outFormat);
         if (compress && outFmt != ImageFormat.QCOW2) throw new ImageException("-c needs -O qcow2");
+        if (!List.of("unsafe", "writeback", "none").contains(cache))
+            throw new ImageException("-t must be unsafe, writeback or none, not '" + cache + "'");
         try (DiskImage src = open(source, format, true)) {
             DiskImages.create(Path.of(target), CreateCommand.options(outFmt, src.size(), options, Path.of(target), null, null));
-            try (DiskImage dst = DiskImages.open(Path.of(target), OpenOptions.of(outFmt, false).withUnsafeCache())) {
+            try (DiskImage dst = DiskImages.open(Path.of(target), OpenOptions.of(outFmt, false).withUnsafeCache()
+                    .withDirectIo(cache.equals("none")))) {
                 copy(src, dst, new Progress(out(), progress && !quiet));
                 if (!cache.equals("unsafe")) dst.flush();
             }

@@ -196,6 +196,10 @@ class ImgCommandInteropTest {
         assertThat(vireo("map", "--output", "json", f("sparse.raw")).out().strip())
                 .isEqualTo(ok("qemu-img", "map", "--output", "json", f("sparse.raw")).strip());
         assertThat(vireo("convert", "-O", "qcow2", f("sparse.raw"), f("sparse.qcow2")).exit()).isZero();
+        assertThat(vireo("convert", "-t", "none", "-O", "qcow2", f("sparse.raw"), f("direct.qcow2")).exit()).isZero();
+        ok("qemu-img", "compare", f("sparse.raw"), f("direct.qcow2"));
+        ok("qemu-img", "check", f("direct.qcow2"));
+        assertThat(vireo("convert", "-t", "bogus", "-O", "raw", f("sparse.raw"), f("x.raw")).exit()).isEqualTo(1);
         ok("qemu-img", "compare", f("sparse.raw"), f("sparse.qcow2"));
         assertThat(ok("qemu-img", "map", "--output", "json", f("sparse.qcow2")).lines()
                 .filter(l -> l.contains("\"data\": true")).mapToLong(l -> Long.parseLong(l.replaceAll(".*\"length\": (\\d+).*", "$1"))).sum())
