@@ -115,7 +115,10 @@ final class ConvertCommand extends ImgVerb {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (IOException | RuntimeException e) {
-                    full.offer(e);
+                    hand(full, e);
+                } catch (InternalError e) { // SIGBUS in a mapping: the file shrank under us
+                    hand(full, new IOException("the source changed while being converted (truncated by another program?): "
+                            + e.getMessage(), e));
                 }
             });
             try {
@@ -141,6 +144,15 @@ final class ConvertCommand extends ImgVerb {
             }
         }
         bar.finish(size);
+    }
+
+    /** Passes the reader's failure to the writer (blocking: the queue may be full of chunks). */
+    private static void hand(BlockingQueue<Object> full, Exception failure) {
+        try {
+            full.put(failure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the writer has stopped already
+        }
     }
 
     /**
