@@ -23,6 +23,12 @@ public final class StartupTraining {
     private StartupTraining() { }
 
     public static void main(String[] args) throws IOException {
+        int failed = run();
+        if (failed > 0) System.err.println("vireo: " + failed + " AOT training step(s) failed; the start-up cache covers less");
+    }
+
+    /** Runs the training steps (their output discarded) and returns how many failed. */
+    static int run() throws IOException {
         Path dir = Files.createTempDirectory("vireo-aot-training");
         PrintStream out = System.out, err = System.err;
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
@@ -58,6 +64,6 @@ public final class StartupTraining {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             }
         }
-        if (failed > 0) System.err.println("vireo: " + failed + " AOT training step(s) failed; the start-up cache covers less");
+        return failed;
     }
 }
