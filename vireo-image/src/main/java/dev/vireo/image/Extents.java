@@ -51,8 +51,8 @@ public final class Extents {
     /** A raw file: data where the file system holds data, zero over its holes (as qemu-img map). */
     private static void describeRaw(RawImage raw, long position, long end, int depth, List<Extent> out) {
         String file = raw.path().toString();
-        long[] data = FileSpace.dataRanges(raw.path(), raw.size());
-        if (data == null) data = new long[] {0, raw.size()};
+        long[] data = FileSpace.dataRanges(raw.path(), position, end);
+        if (data == null) data = new long[] {position, end};
         for (int i = 0; i < data.length && position < end; i += 2) {
             long from = Math.max(data[i], position), to = Math.min(data[i + 1], end);
             if (to <= from) continue;

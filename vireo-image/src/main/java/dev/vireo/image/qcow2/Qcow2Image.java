@@ -1,7 +1,7 @@
 package dev.vireo.image.qcow2;
 
-import dev.vireo.image.DiskImage;
 import dev.vireo.image.DirectChannel;
+import dev.vireo.image.DiskImage;
 import dev.vireo.image.DiskImages;
 import dev.vireo.image.ImageException;
 import dev.vireo.image.ImageFormat;

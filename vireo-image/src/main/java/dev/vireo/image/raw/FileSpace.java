@@ -77,12 +77,12 @@ public final class FileSpace implements AutoCloseable {
     }
 
     /**
-     * The ranges of {@code [0, size)} of {@code file} that hold data, as [start, end) pairs in
+     * The ranges of {@code [start, end)} of {@code file} that hold data, as [from, to) pairs in
      * order, from lseek(2) SEEK_DATA/SEEK_HOLE (what {@code qemu-img map} asks of raw files);
      * the rest are holes that read as zero. A file system without hole tracking reports one
      * range of data. Null when lseek is unavailable: then treat everything as data.
      */
-    public static long[] dataRanges(Path file, long size) {
+    public static long[] dataRanges(Path file, long start, long end) {
         if (Calls.OPEN == null || Calls.CLOSE == null || Seek.LSEEK == null) return null;
         int fd;
         try (Arena arena = Arena.ofConfined()) {
@@ -97,11 +97,11 @@ public final class FileSpace implements AutoCloseable {
             if ((long) Seek.LSEEK.invokeExact(fd, 0L, SEEK_HOLE) < 0) return null;
             long[] ranges = new long[8];
             int count = 0;
-            for (long position = 0; position < size; ) {
+            for (long position = start; position < end; ) {
                 long data = (long) Seek.LSEEK.invokeExact(fd, position, SEEK_DATA);
-                if (data < 0 || data >= size) break; // ENXIO: only holes from here
+                if (data < 0 || data >= end) break; // ENXIO: only holes from here
                 long hole = (long) Seek.LSEEK.invokeExact(fd, data, SEEK_HOLE);
-                hole = hole < 0 ? size : Math.min(hole, size);
+                hole = hole < 0 ? end : Math.min(hole, end);
                 if (count == ranges.length) ranges = java.util.Arrays.copyOf(ranges, count * 2);
                 ranges[count++] = data;
                 ranges[count++] = hole;
