@@ -195,6 +195,10 @@ class ImgCommandInteropTest {
         }
         assertThat(vireo("map", "--output", "json", f("sparse.raw")).out().strip())
                 .isEqualTo(ok("qemu-img", "map", "--output", "json", f("sparse.raw")).strip());
+        ok("qemu-img", "create", "-q", "-f", "qcow2", "-b", "sparse.raw", "-F", "raw", f("overlay.qcow2"));
+        ok("qemu-io", "-c", "write -P 9 1M 64k", f("overlay.qcow2"));
+        assertThat(vireo("map", "--output", "json", f("overlay.qcow2")).out().strip())
+                .isEqualTo(ok("qemu-img", "map", "--output", "json", f("overlay.qcow2")).strip());
         assertThat(vireo("convert", "-O", "qcow2", f("sparse.raw"), f("sparse.qcow2")).exit()).isZero();
         assertThat(vireo("convert", "-t", "none", "-O", "qcow2", f("sparse.raw"), f("direct.qcow2")).exit()).isZero();
         ok("qemu-img", "compare", f("sparse.raw"), f("direct.qcow2"));
