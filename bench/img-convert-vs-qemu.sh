@@ -5,13 +5,15 @@
 # qemu-img compare. Prints the median wall and CPU (user+sys) time of each and the ratio
 # qemu/vireo of wall times (1.0 or more: Vireo at least as fast). Both run as a user would
 # run them: `./vireo img convert` (JVM start-up included) and `qemu-img convert`.
-# Usage: [BENCH_DIR=/dev/shm] bench/img-convert-vs-qemu.sh [rounds=3]
+# Usage: [BENCH_DIR=/dev/shm] [VIREO=path/to/vireo] bench/img-convert-vs-qemu.sh [rounds=3]
+# (VIREO: the launcher to measure, e.g. another checkout's, to compare versions; default ./vireo.)
 # (BENCH_DIR on a tmpfs takes the host disk's writeback, which varies 10x on a shared host,
 # out of the figures: then they compare the tools' own CPU work.)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 rounds=${1:-3}
-"$root/vireo" --version >/dev/null   # builds Vireo first if its sources changed
+vireo=${VIREO:-$root/vireo}
+"$vireo" --version >/dev/null   # builds Vireo (and its start-up cache) first if its sources changed
 work=$(mktemp -d -p "${BENCH_DIR:-${TMPDIR:-/tmp}}")
 trap 'rm -rf "$work"' EXIT
 qemu-img create -q -f qcow2 "$work/src.qcow2" 1G
@@ -24,7 +26,7 @@ for fmt in qcow2 raw; do
     for tool in qemu vireo; do
       rm -f "$work/out"; sync
       if [ $tool = qemu ]; then /usr/bin/time -o "$work/time" -f '%e %U %S' qemu-img convert -O $fmt "$work/src.qcow2" "$work/out"
-      else /usr/bin/time -o "$work/time" -f '%e %U %S' "$root/vireo" img convert -O $fmt "$work/src.qcow2" "$work/out"; fi
+      else /usr/bin/time -o "$work/time" -f '%e %U %S' "$vireo" img convert -O $fmt "$work/src.qcow2" "$work/out"; fi
       awk '{printf "%.2f %.2f\n", $1, $2 + $3}' "$work/time" >>"$work/$tool.$fmt"
       qemu-img compare -q "$work/src.qcow2" "$work/out"
     done

@@ -1,5 +1,7 @@
 package dev.vireo.cli;
 
+import dev.vireo.cli.img.ImgCommand;
+import dev.vireo.image.ImageLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,6 +50,13 @@ public final class Main implements Runnable {
             Map.entry("host", "dev.vireo.cli.HostCommand"),
             Map.entry("net", "dev.vireo.cli.net.NetCommand"));
 
+    /**
+     * Groups whose verbs are listed in code rather than in their {@code @Command(subcommands)}:
+     * only the verb named on the command line is registered (all of them for help and unknown
+     * words), as for {@link #SUBCOMMANDS}.
+     */
+    static final Map<String, List<Map.Entry<String, String>>> GROUP_VERBS = Map.of("img", ImgCommand.VERBS);
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
@@ -68,6 +77,7 @@ public final class Main implements Runnable {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "vireo: %4$s: %5$s%6$s%n");
         }
+        if ("img".equals(firstWord(args))) ImageLock.linkInBackground();
         System.exit(execute(args));
     }
 
@@ -75,10 +85,11 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         String named = firstWord(args);
-        boolean all = named == null || named.equals("help") || named.equals("generate-completion")
+        boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+        boolean all = named == null ? !versionOnly : named.equals("help") || named.equals("generate-completion")
                 || SUBCOMMANDS.stream().noneMatch(c -> c.getKey().equals(named));
         for (Map.Entry<String, String> c : SUBCOMMANDS) {
-            if (all || c.getKey().equals(named)) cli.addSubcommand(c.getKey(), new CommandLine(commandClass(c.getValue())));
+            if (all || c.getKey().equals(named)) cli.addSubcommand(c.getKey(), command(c.getKey(), c.getValue(), all ? null : wordAfter(args, named)));
         }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (debug) ex.printStackTrace(commandLine.getErr());
@@ -97,6 +108,28 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         return cli.execute(args);
+    }
+
+    /** The command {@code name} of class {@code className}, with only {@code verb} of a group's verbs when it is one. */
+    private static CommandLine command(String name, String className, String verb) {
+        CommandLine command = new CommandLine(commandClass(className));
+        List<Map.Entry<String, String>> verbs = GROUP_VERBS.get(name);
+        if (verbs == null) return command;
+        boolean allVerbs = verb == null || verbs.stream().noneMatch(v -> v.getKey().equals(verb));
+        for (Map.Entry<String, String> v : verbs) {
+            if (allVerbs || v.getKey().equals(verb)) command.addSubcommand(v.getKey(), new CommandLine(commandClass(v.getValue())));
+        }
+        return command;
+    }
+
+    private static String wordAfter(String[] args, String word) {
+        boolean seen = false;
+        for (String a : args) {
+            if (a.startsWith("-")) continue;
+            if (seen) return a;
+            seen = a.equals(word);
+        }
+        return null;
     }
 
     private static String firstWord(String[] args) {

@@ -44,6 +44,22 @@ class CliTest {
         for (var e : Main.SUBCOMMANDS)
             assertThat(Main.commandClass(e.getValue()).getAnnotation(picocli.CommandLine.Command.class).name())
                     .as(e.getValue()).isEqualTo(e.getKey());
+        for (var group : Main.GROUP_VERBS.values())
+            for (var e : group)
+                assertThat(Main.commandClass(e.getValue()).getAnnotation(picocli.CommandLine.Command.class).name())
+                        .as(e.getValue()).isEqualTo(e.getKey());
+    }
+
+    @Test
+    void groupHelpListsEveryVerbAndAVerbRunsAlone() {
+        Run help = vireo("img", "--help");
+        for (var e : dev.vireo.cli.img.ImgCommand.VERBS) assertThat(help.out()).contains(e.getKey());
+        Run verbHelp = vireo("img", "convert", "--help");
+        assertThat(verbHelp.exit()).isZero();
+        assertThat(verbHelp.out()).contains("Usage: vireo img convert");
+        Run unknown = vireo("img", "frobnicate");
+        assertThat(unknown.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(unknown.err()).contains("frobnicate");
     }
 
     @Test

@@ -66,6 +66,16 @@ class LauncherJavaDetectionTest {
     }
 
     @Test
+    void readsTheVersionFromTheReleaseFileWithoutStartingJava() throws Exception {
+        Path jdk = fakeJdk("some-jdk-25", "17"); // its java would say 17: the release file must win
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"25.0.3\"\n");
+        assertThat(detect(jdk.toString()).out()).isEqualTo(jdk.toString());
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"21.0.1\"\n");
+        fakeJdk("temurin-25-jdk-amd64", "25");
+        assertThat(detect(jdk.toString()).out()).isEqualTo(jvms.resolve("temurin-25-jdk-amd64").toString());
+    }
+
+    @Test
     void saysWhatToInstallWhenNoJdk25Exists() throws Exception {
         Path jdk17 = fakeJdk("java-17-openjdk-amd64", "17");
         Result r = detect(jdk17.toString());

@@ -47,11 +47,12 @@ class RunDiskTest {
     @Test
     void qcow2DataWrittenInOneBootIsReadInTheNext() throws Exception {
         // The default initramfs carries no file-system modules (ext4 is a module in Debian's
-        // kernel), so persistence is checked on the raw block device, through qcow2.
+        // kernel), so persistence is checked on the raw block device, through qcow2. The first
+        // boot writes with cache=none (O_DIRECT), the second reads through the page cache.
         Path disk = dir.resolve("data.qcow2");
         DiskImages.create(disk, CreateOptions.qcow2(64 << 20));
         GuestDisks.boot("echo persisted-by-vireo | dd of=/dev/vda bs=4096 seek=1000 conv=sync,fsync 2>/dev/null && echo WROTE",
-                disk + ",format=qcow2");
+                disk + ",format=qcow2,cache=none");
         String out = GuestDisks.boot("echo READ=$(dd if=/dev/vda bs=4096 skip=1000 count=1 2>/dev/null | head -c 18)", disk.toString());
         assertThat(out).contains("READ=persisted-by-vireo");
         try (DiskImage image = DiskImages.open(disk, OpenOptions.probe(true))) {

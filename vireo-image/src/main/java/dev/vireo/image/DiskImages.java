@@ -25,8 +25,11 @@ public final class DiskImages {
         ImageFormat format = options.format() != null ? options.format() : probe(path);
         if (!options.readOnly() && !format.writable())
             throw new ImageException(format.id() + " image '" + path + "' can only be opened read-only; convert it to qcow2 with 'vireo img convert -O qcow2'");
+        if (options.directIo() && !format.writable())
+            throw new ImageException("cache=none (O_DIRECT) is implemented for raw and qcow2, not for " + format.id()
+                    + " image '" + path + "'; use cache=writeback or convert it with 'vireo img convert -O qcow2'");
         return switch (format) {
-            case RAW -> RawImage.open(path, options.readOnly());
+            case RAW -> RawImage.open(path, options.readOnly(), options.directIo());
             case QCOW2 -> Qcow2Image.open(path, options);
             case VMDK -> VmdkImage.open(path);
             case VDI -> VdiImage.open(path);

@@ -1,6 +1,7 @@
 package dev.vireo.image;
 
 import dev.vireo.image.qcow2.Qcow2Image;
+import dev.vireo.image.raw.FileSpace;
 import dev.vireo.image.raw.RawImage;
 
 import java.io.IOException;
@@ -37,12 +38,29 @@ public final class Extents {
                     }
                 }
                 position += n;
+            } else if (image instanceof RawImage r) {
+                describeRaw(r, position, end, depth, out);
+                position = end;
             } else {
-                String file = image instanceof RawImage r ? r.path().toString() : image.toString();
-                add(out, new Extent(position, end - position, depth, true, false, true, image instanceof RawImage ? position : -1, file));
+                add(out, new Extent(position, end - position, depth, true, false, true, -1, image.toString()));
                 position = end;
             }
         }
+    }
+
+    /** A raw file: data where the file system holds data, zero over its holes (as qemu-img map). */
+    private static void describeRaw(RawImage raw, long position, long end, int depth, List<Extent> out) {
+        String file = raw.path().toString();
+        long[] data = FileSpace.dataRanges(raw.path(), position, end);
+        if (data == null) data = new long[] {position, end};
+        for (int i = 0; i < data.length && position < end; i += 2) {
+            long from = Math.max(data[i], position), to = Math.min(data[i + 1], end);
+            if (to <= from) continue;
+            if (from > position) add(out, new Extent(position, from - position, depth, true, true, false, position, file));
+            add(out, new Extent(from, to - from, depth, true, false, true, from, file));
+            position = to;
+        }
+        if (position < end) add(out, new Extent(position, end - position, depth, true, true, false, position, file));
     }
 
     private static void add(List<Extent> out, Extent e) {

@@ -1,6 +1,5 @@
 package dev.vireo.cli.img;
 
-import dev.vireo.image.CreateOptions;
 import dev.vireo.image.DiskImage;
 import dev.vireo.image.DiskImages;
 import dev.vireo.image.Extent;
@@ -38,7 +37,8 @@ final class ConvertCommand extends ImgVerb {
     @Option(names = "-c", description = "Compress (qcow2 output).") boolean compress;
     @Option(names = "-p", description = "Show progress.") boolean progress;
     @Option(names = "-q", description = "Quiet.") boolean quiet;
-    @Option(names = "-t", description = "Output cache mode: unsafe (default, like qemu-img: no fsync) or writeback (fsync at the end).")
+    @Option(names = "-t", description = "Output cache mode: unsafe (default, like qemu-img: no fsync), writeback (fsync at the end)"
+            + " or none (O_DIRECT, bypassing the host page cache, and fsync at the end).")
     String cache = "unsafe";
     @Option(names = "-o", description = "Options for the output, as for create.") List<String> options = new ArrayList<>();
     @Parameters(index = "0", paramLabel = "SRC") String source;
@@ -48,14 +48,12 @@ final class ConvertCommand extends ImgVerb {
     int execute() throws IOException {
         ImageFormat outFmt = ImageFormat.parse(outFormat);
         if (compress && outFmt != ImageFormat.QCOW2) throw new ImageException("-c needs -O qcow2");
+        if (!List.of("unsafe", "writeback", "none").contains(cache))
+            throw new ImageException("-t must be unsafe, writeback or none, not '" + cache + "'");
         try (DiskImage src = open(source, format, true)) {
-            List<String> create = new ArrayList<>(List.of("-q", "-f", outFmt.id()));
-            for (String o : options) { create.add("-o"); create.add(o); }
-            create.add(target);
-            create.add(Long.toString(src.size()));
-            int rc = new picocli.CommandLine(new CreateCommand()).execute(create.toArray(String[]::new));
-            if (rc != 0) throw new ImageException("cannot create '" + target + "'; check the -o options");
-            try (DiskImage dst = DiskImages.open(Path.of(target), OpenOptions.of(outFmt, false).withUnsafeCache())) {
+            DiskImages.create(Path.of(target), CreateCommand.options(outFmt, src.size(), options, Path.of(target), null, null));
+            try (DiskImage dst = DiskImages.open(Path.of(target), OpenOptions.of(outFmt, false).withUnsafeCache()
+                    .withDirectIo(cache.equals("none")))) {
                 copy(src, dst, new Progress(out(), progress && !quiet));
                 if (!cache.equals("unsafe")) dst.flush();
             }
@@ -63,91 +61,138 @@ final class ConvertCommand extends ImgVerb {
         return 0;
     }
 
+    /** One piece of SRC to copy: guest range, and where its bytes lie in a host file when they can be mapped. */
+    private record Piece(long position, int length, String file, long offset) { }
+
+    /**
+     * A piece read into a buffer of the pool (returned after the write) or mapped from the source
+     * file, with its runs of non-zero clusters ({@link #nonZeroRuns}).
+     */
+    private record Filled(Piece piece, ByteBuffer data, boolean pooled, int[] runs) { }
+
     /**
      * Copies every range that some layer of SRC stores (the allocation map: unallocated and
      * zero-flagged ranges are never read) in chunks, with a reader thread one chunk ahead of
      * the writer: reading SRC and writing DST overlap, as in qemu-img's parallel requests.
-     * Each image stays with one thread (DiskImage is single-threaded): the reader owns SRC,
-     * the calling thread owns DST.
+     * Data stored uncompressed in a raw or qcow2 file (the usual case) is not read at all but
+     * mapped ({@link SourceMaps}): the writer writes straight from the source's page cache, one
+     * kernel copy instead of two. The reader also finds the all-zero clusters, so that the writer
+     * only writes. Each image stays with one thread (DiskImage is single-threaded): the reader
+     * owns SRC, the calling thread owns DST.
      */
     private void copy(DiskImage src, DiskImage dst, Progress bar) throws IOException {
         long size = src.size();
         int cluster = dst instanceof Qcow2Image q ? q.header().clusterSize() : 65536;
         int chunk = Math.max(CHUNK, cluster);
-        List<long[]> pieces = new ArrayList<>();
+        List<Piece> pieces = new ArrayList<>();
         for (Extent e : Extents.of(src)) {
             if (e.zero() || !e.present()) continue;
             for (long pos = e.start(), end = e.start() + e.length(); pos < end; ) {
                 long alignedEnd = Math.min(end, ((pos / chunk) + 1) * chunk);
-                pieces.add(new long[] {pos, alignedEnd - pos});
+                long offset = e.offset() < 0 ? -1 : e.offset() + (pos - e.start());
+                pieces.add(new Piece(pos, (int) (alignedEnd - pos), e.file(), offset));
                 pos = alignedEnd;
             }
         }
         BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
         for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(chunk));
         BlockingQueue<Object> full = new ArrayBlockingQueue<>(BUFFERS + 1);
-        Thread reader = Thread.ofPlatform().name("vireo-convert-read").daemon().start(() -> {
-            try {
-                for (long[] p : pieces) {
-                    ByteBuffer buffer = free.take();
-                    src.read(p[0], buffer.clear().limit((int) p[1]));
-                    full.put(buffer);
+        try (SourceMaps maps = new SourceMaps()) {
+            MemorySegment zeros = Arena.ofAuto().allocate(cluster);
+            Thread reader = Thread.ofPlatform().name("vireo-convert-read").daemon().start(() -> {
+                try {
+                    for (Piece p : pieces) {
+                        ByteBuffer data = maps.slice(p.file(), p.offset(), p.length());
+                        boolean pooled = data == null;
+                        if (pooled) {
+                            data = free.take();
+                            src.read(p.position(), data.clear().limit(p.length()));
+                        }
+                        int[] runs = nonZeroRuns(MemorySegment.ofBuffer(data.clear()), p.position(), p.length(), cluster, zeros);
+                        full.put(new Filled(p, data, pooled, runs));
+                    }
+                    full.put(DONE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException | RuntimeException e) {
+                    hand(full, e);
+                } catch (InternalError e) { // SIGBUS in a mapping: the file shrank under us
+                    hand(full, new IOException("the source changed while being converted (truncated by another program?): "
+                            + e.getMessage(), e));
                 }
-                full.put(DONE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException | RuntimeException e) {
-                full.offer(e);
-            }
-        });
-        MemorySegment zeros = Arena.ofAuto().allocate(cluster);
-        try {
-            for (long[] p : pieces) {
-                Object next = full.take();
-                if (next instanceof IOException e) throw e;
-                if (next instanceof RuntimeException e) throw e;
-                ByteBuffer buffer = (ByteBuffer) next;
-                writeNonZero(dst, p[0], buffer, (int) p[1], cluster, zeros);
-                free.put(buffer);
-                bar.update(p[0] + p[1], size);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("convert interrupted");
-        } finally {
-            reader.interrupt();
+            });
             try {
-                reader.join();
+                for (int i = 0; i < pieces.size(); i++) {
+                    Object next = full.take();
+                    if (next instanceof IOException e) throw e;
+                    if (next instanceof RuntimeException e) throw e;
+                    Filled f = (Filled) next;
+                    writeRuns(dst, f.piece().position(), f.data(), f.runs(), cluster);
+                    if (f.pooled()) free.put(f.data());
+                    bar.update(f.piece().position() + f.piece().length(), size);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("convert interrupted");
+            } finally {
+                reader.interrupt();
+                try {
+                    reader.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         bar.finish(size);
     }
 
+    /** Passes the reader's failure to the writer (blocking: the queue may be full of chunks). */
+    private static void hand(BlockingQueue<Object> full, Exception failure) {
+        try {
+            full.put(failure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the writer has stopped already
+        }
+    }
+
     /**
-     * Writes the cluster-aligned pieces of {@code buffer[0, n)} that are not all zero (a hole or
-     * an unallocated cluster reads as zero in the new image), runs of them in one write.
+     * The runs of {@code data[0, n)} (guest position {@code pos}) to write, as [from, to) pairs:
+     * cluster-aligned pieces that are all zero are left out (a hole or an unallocated cluster
+     * reads as zero in the new image), adjacent non-zero ones joined.
      */
-    private void writeNonZero(DiskImage dst, long pos, ByteBuffer buffer, int n, int cluster, MemorySegment zeros) throws IOException {
-        MemorySegment data = MemorySegment.ofBuffer(buffer.clear());
-        int i = 0;
-        while (i < n) {
+    private static int[] nonZeroRuns(MemorySegment data, long pos, int n, int cluster, MemorySegment zeros) {
+        int[] runs = new int[8];
+        int count = 0;
+        for (int i = 0; i < n; ) {
             int piece = (int) Math.min(n - i, cluster - ((pos + i) % cluster));
-            if (isZero(data, i, piece, zeros)) { i += piece; continue; }
+            if (!isZero(data, i, piece, zeros)) {
+                if (count > 0 && runs[count - 1] == i) {
+                    runs[count - 1] = i + piece;
+                } else {
+                    if (count == runs.length) runs = java.util.Arrays.copyOf(runs, count * 2);
+                    runs[count++] = i;
+                    runs[count++] = i + piece;
+                }
+            }
+            i += piece;
+        }
+        return java.util.Arrays.copyOf(runs, count);
+    }
+
+    /** Writes {@code runs} of {@code buffer}: each in one write, or cluster by cluster compressed with {@code -c}. */
+    private void writeRuns(DiskImage dst, long pos, ByteBuffer buffer, int[] runs, int cluster) throws IOException {
+        MemorySegment data = MemorySegment.ofBuffer(buffer.clear());
+        for (int r = 0; r < runs.length; r += 2) {
+            int i = runs[r], j = runs[r + 1];
             if (compress && dst instanceof Qcow2Image q) {
-                writeCompressed(q, pos + i, data, i, piece, cluster);
-                i += piece;
-                continue;
+                while (i < j) {
+                    int piece = (int) Math.min(j - i, cluster - ((pos + i) % cluster));
+                    writeCompressed(q, pos + i, data, i, piece, cluster);
+                    i += piece;
+                }
+            } else {
+                dst.write(pos + i, buffer.limit(j).position(i));
             }
-            int j = i + piece;
-            while (j < n) {
-                int next = Math.min(n - j, cluster);
-                if (isZero(data, j, next, zeros)) break;
-                j += next;
-            }
-            dst.write(pos + i, buffer.limit(j).position(i));
-            i = j;
         }
     }
 

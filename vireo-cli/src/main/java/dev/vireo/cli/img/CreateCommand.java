@@ -30,10 +30,28 @@ final class CreateCommand extends ImgVerb {
     @Override
     int execute() throws IOException {
         ImageFormat f = ImageFormat.parse(format);
-        CreateOptions o = (f == ImageFormat.QCOW2 ? CreateOptions.qcow2(0) : CreateOptions.raw(0))
-                .withSize(size == null ? 0 : Sizes.parse(size));
+        Path path = Path.of(file);
+        CreateOptions o = options(f, size == null ? 0 : Sizes.parse(size), options, path, backing, backingFormat);
+        if (o.backingFile() == null && size == null && o.size() == 0)
+            throw new ImageException("missing SIZE for '" + file + "'; pass it like 10G, or a backing file with -b");
+        DiskImages.create(path, o);
+        if (!quiet) out().println("Formatting '" + file + "', fmt=" + f.id() + " size=" + o.size()
+                + (o.backingFile() != null ? " backing_file=" + o.backingFile() + " backing_fmt=" + o.backingFormat().id() : "")
+                + (f == ImageFormat.QCOW2 ? " cluster_size=" + o.clusterSize() + " compat=" + (o.version() == 2 ? "0.10" : "1.1")
+                + " extended_l2=" + (o.extendedL2() ? "on" : "off") + " refcount_bits=" + o.refcountBits() : "")
+                + " preallocation=" + o.preallocation().name().toLowerCase(java.util.Locale.ROOT));
+        return 0;
+    }
+
+    /**
+     * The options of a new image at {@code path} from {@code -o} groups ({@code create} and
+     * {@code convert} take the same), with the backing file of {@code -b}/{@code -F} or of
+     * {@code backing_file}/{@code backing_fmt}.
+     */
+    static CreateOptions options(ImageFormat f, long size, List<String> groups, Path path, String backing, String backingFormat) throws IOException {
+        CreateOptions o = (f == ImageFormat.QCOW2 ? CreateOptions.qcow2(0) : CreateOptions.raw(0)).withSize(size);
         String bf = backing, bfmt = backingFormat;
-        for (String group : options) for (String kv : group.split(",")) {
+        for (String group : groups) for (String kv : group.split(",")) {
             if (kv.isBlank()) continue;
             String[] p = kv.split("=", 2);
             String k = p[0].trim(), v = p.length > 1 ? p[1].trim() : "on";
@@ -61,20 +79,9 @@ final class CreateCommand extends ImgVerb {
                 default -> throw new ImageException("unknown option '" + k + "' for " + f.id() + "; see 'vireo img create --help'");
             };
         }
-        Path path = Path.of(file);
-        if (bf != null) {
-            ImageFormat backingFmt = bfmt != null ? ImageFormat.parse(bfmt) : DiskImages.probe(Qcow2Image.resolveBacking(path, bf));
-            o = o.withBacking(bf, backingFmt);
-        } else if (size == null && o.size() == 0) {
-            throw new ImageException("missing SIZE for '" + file + "'; pass it like 10G, or a backing file with -b");
-        }
-        DiskImages.create(path, o);
-        if (!quiet) out().println("Formatting '" + file + "', fmt=" + f.id() + " size=" + o.size()
-                + (bf != null ? " backing_file=" + bf + " backing_fmt=" + o.backingFormat().id() : "")
-                + (f == ImageFormat.QCOW2 ? " cluster_size=" + o.clusterSize() + " compat=" + (o.version() == 2 ? "0.10" : "1.1")
-                + " extended_l2=" + (o.extendedL2() ? "on" : "off") + " refcount_bits=" + o.refcountBits() : "")
-                + " preallocation=" + o.preallocation().name().toLowerCase(java.util.Locale.ROOT));
-        return 0;
+        if (bf == null) return o;
+        ImageFormat backingFmt = bfmt != null ? ImageFormat.parse(bfmt) : DiskImages.probe(Qcow2Image.resolveBacking(path, bf));
+        return o.withBacking(bf, backingFmt);
     }
 
     private static boolean onOff(String key, String v) throws ImageException {

@@ -184,6 +184,33 @@ class ImgCommandInteropTest {
     }
 
     @Test
+    void sparseRawSourcesAreMappedByTheirHolesAndConvertedSparse() throws Exception {
+        try (var ch = java.nio.channels.FileChannel.open(java.nio.file.Path.of(f("sparse.raw")),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            byte[] data = new byte[128 << 10];
+            java.util.Arrays.fill(data, (byte) 5);
+            ch.write(java.nio.ByteBuffer.wrap(data), 640 << 10);
+            ch.write(java.nio.ByteBuffer.wrap(data), 5 << 20);
+            ch.truncate(8 << 20);
+        }
+        assertThat(vireo("map", "--output", "json", f("sparse.raw")).out().strip())
+                .isEqualTo(ok("qemu-img", "map", "--output", "json", f("sparse.raw")).strip());
+        ok("qemu-img", "create", "-q", "-f", "qcow2", "-b", "sparse.raw", "-F", "raw", f("overlay.qcow2"));
+        ok("qemu-io", "-c", "write -P 9 1M 64k", f("overlay.qcow2"));
+        assertThat(vireo("map", "--output", "json", f("overlay.qcow2")).out().strip())
+                .isEqualTo(ok("qemu-img", "map", "--output", "json", f("overlay.qcow2")).strip());
+        assertThat(vireo("convert", "-O", "qcow2", f("sparse.raw"), f("sparse.qcow2")).exit()).isZero();
+        assertThat(vireo("convert", "-t", "none", "-O", "qcow2", f("sparse.raw"), f("direct.qcow2")).exit()).isZero();
+        ok("qemu-img", "compare", f("sparse.raw"), f("direct.qcow2"));
+        ok("qemu-img", "check", f("direct.qcow2"));
+        assertThat(vireo("convert", "-t", "bogus", "-O", "raw", f("sparse.raw"), f("x.raw")).exit()).isEqualTo(1);
+        ok("qemu-img", "compare", f("sparse.raw"), f("sparse.qcow2"));
+        assertThat(ok("qemu-img", "map", "--output", "json", f("sparse.qcow2")).lines()
+                .filter(l -> l.contains("\"data\": true")).mapToLong(l -> Long.parseLong(l.replaceAll(".*\"length\": (\\d+).*", "$1"))).sum())
+                .isEqualTo(2L * (128 << 10));
+    }
+
+    @Test
     void commitRebaseResizeAndMapAgreeWithQemuImg() throws Exception {
         ok("qemu-img", "create", "-q", "-f", "qcow2", f("base.qcow2"), "8M");
         ok("qemu-io", "-c", "write -P 1 0 8M", f("base.qcow2"));

@@ -1,5 +1,6 @@
 package dev.vireo.image.qcow2;
 
+import dev.vireo.image.DirectChannel;
 import dev.vireo.image.DiskImage;
 import dev.vireo.image.DiskImages;
 import dev.vireo.image.ImageException;
@@ -82,7 +83,8 @@ public final class Qcow2Image implements DiskImage {
 
     static Qcow2Image open(Path path, OpenOptions options, int depth) throws IOException {
         if (!Files.exists(path)) throw new ImageException("image '" + path + "' does not exist; check the path");
-        FileChannel ch = options.readOnly() ? FileChannel.open(path, StandardOpenOption.READ)
+        FileChannel ch = options.directIo() ? DirectChannel.open(path, options.readOnly())
+                : options.readOnly() ? FileChannel.open(path, StandardOpenOption.READ)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         return open(path, options, depth, ch);
     }
@@ -126,7 +128,7 @@ public final class Qcow2Image implements DiskImage {
             Qcow2Image img = new Qcow2Image(path, ch, h, options.readOnly(), options.unsafeCache());
             try {
                 if (!options.readOnly()) img.lock = ImageLock.forWriting(path);
-                img.openBacking(depth);
+                img.openBacking(depth, options.directIo());
                 return img;
             } catch (IOException | RuntimeException e) {
                 img.close();
@@ -138,15 +140,16 @@ public final class Qcow2Image implements DiskImage {
         }
     }
 
-    private void openBacking(int depth) throws IOException {
+    /** Opens the backing chain read-only, with the same page-cache bypass as this image (as QEMU's cache=none). */
+    private void openBacking(int depth, boolean directIo) throws IOException {
         if (header.backingFile == null) return;
         if (depth > 32) throw new ImageException("backing chain of '" + name + "' is deeper than 32 (a loop?); fix it with 'vireo img rebase'");
         Path b = resolveBacking(path, header.backingFile);
         ImageFormat f = header.backingFormat == null ? null : ImageFormat.parse(header.backingFormat);
         try {
             backing = f == ImageFormat.QCOW2 || (f == null && DiskImages.probe(b) == ImageFormat.QCOW2)
-                    ? open(b, OpenOptions.of(ImageFormat.QCOW2, true), depth + 1)
-                    : DiskImages.open(b, new OpenOptions(f, true, false));
+                    ? open(b, OpenOptions.of(ImageFormat.QCOW2, true).withDirectIo(directIo), depth + 1)
+                    : DiskImages.open(b, new OpenOptions(f, true, false, directIo));
         } catch (ImageException e) {
             throw new ImageException("cannot open backing file '" + b + "' of '" + name + "': " + e.getMessage(), e);
         }
@@ -502,7 +505,7 @@ public final class Qcow2Image implements DiskImage {
         refcounts.sync();
         if (backing != null) backing.close();
         backing = null;
-        openBacking(0);
+        openBacking(0, channel instanceof DirectChannel);
     }
 
     void forgetCompressedCache() { compressedCached = -1; }

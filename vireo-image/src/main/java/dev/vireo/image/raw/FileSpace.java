@@ -13,12 +13,15 @@ import java.nio.file.Path;
  * holes (discard). Linux only; every method reports failure by returning {@code false} so that
  * callers fall back to writing zeros. The fd is owned by this object and never escapes.
  *
+ * Also where a file's data lies ({@link #dataRanges}: lseek SEEK_DATA/SEEK_HOLE).
+ *
  * <pre>int open(const char *path, int flags);
  * int fallocate(int fd, int mode, off_t offset, off_t len);
+ * off_t lseek(int fd, off_t offset, int whence);
  * int close(int fd);</pre>
  */
 public final class FileSpace implements AutoCloseable {
-    private static final int O_RDWR = 2;
+    private static final int O_RDONLY = 0, O_RDWR = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
     private static final int FALLOC_FL_KEEP_SIZE = 0x01, FALLOC_FL_PUNCH_HOLE = 0x02;
 
     /**
@@ -30,6 +33,11 @@ public final class FileSpace implements AutoCloseable {
         static final MethodHandle FALLOCATE = link("fallocate", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
         static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Seek {
+        static final MethodHandle LSEEK = link("lseek", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     }
 
     private static final class Stat {
@@ -65,6 +73,49 @@ public final class FileSpace implements AutoCloseable {
             return buf.get(ValueLayout.JAVA_LONG, 64) * 512;
         } catch (Throwable t) {
             return size;
+        }
+    }
+
+    /**
+     * The ranges of {@code [start, end)} of {@code file} that hold data, as [from, to) pairs in
+     * order, from lseek(2) SEEK_DATA/SEEK_HOLE (what {@code qemu-img map} asks of raw files);
+     * the rest are holes that read as zero. A file system without hole tracking reports one
+     * range of data. Null when lseek is unavailable: then treat everything as data.
+     */
+    public static long[] dataRanges(Path file, long start, long end) {
+        if (Calls.OPEN == null || Calls.CLOSE == null || Seek.LSEEK == null) return null;
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            fd = (int) Calls.OPEN.invokeExact(arena.allocateFrom(file.toAbsolutePath().toString()), O_RDONLY);
+        } catch (Throwable t) {
+            return null;
+        }
+        if (fd < 0) return null;
+        try {
+            // SEEK_HOLE from 0 succeeds wherever holes are understood (at worst it answers the
+            // file size); failing, it means we cannot tell, not that there is no data.
+            if ((long) Seek.LSEEK.invokeExact(fd, 0L, SEEK_HOLE) < 0) return null;
+            long[] ranges = new long[8];
+            int count = 0;
+            for (long position = start; position < end; ) {
+                long data = (long) Seek.LSEEK.invokeExact(fd, position, SEEK_DATA);
+                if (data < 0 || data >= end) break; // ENXIO: only holes from here
+                long hole = (long) Seek.LSEEK.invokeExact(fd, data, SEEK_HOLE);
+                hole = hole < 0 ? end : Math.min(hole, end);
+                if (count == ranges.length) ranges = java.util.Arrays.copyOf(ranges, count * 2);
+                ranges[count++] = data;
+                ranges[count++] = hole;
+                position = hole;
+            }
+            return java.util.Arrays.copyOf(ranges, count);
+        } catch (Throwable t) {
+            return null;
+        } finally {
+            try {
+                int ignored = (int) Calls.CLOSE.invokeExact(fd);
+            } catch (Throwable t) {
+                // a read-only descriptor used for lseek: nothing to lose
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vireo.image.raw;
 
+import dev.vireo.image.DirectChannel;
 import dev.vireo.image.DiskImage;
 import dev.vireo.image.ImageException;
 import dev.vireo.image.ImageLock;
@@ -34,10 +35,14 @@ public final class RawImage implements DiskImage {
         this.size = channel.size();
     }
 
-    public static RawImage open(Path path, boolean readOnly) throws IOException {
+    public static RawImage open(Path path, boolean readOnly) throws IOException { return open(path, readOnly, false); }
+
+    /** Opens with O_DIRECT ({@code cache=none}, see {@link DirectChannel}) when {@code directIo}. */
+    public static RawImage open(Path path, boolean readOnly, boolean directIo) throws IOException {
         if (!Files.isRegularFile(path) && !Files.exists(path))
             throw new ImageException("image '" + path + "' does not exist; create it with 'vireo img create'");
-        FileChannel ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+        FileChannel ch = directIo ? DirectChannel.open(path, readOnly)
+                : readOnly ? FileChannel.open(path, StandardOpenOption.READ)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             RawImage image = new RawImage(path, ch, readOnly);

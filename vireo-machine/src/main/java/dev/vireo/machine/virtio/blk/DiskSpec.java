@@ -18,9 +18,10 @@ import java.util.Optional;
  *
  * @param format  empty means "probe" ({@link DiskImages#probe})
  * @param cache   {@code WRITEBACK}: host page cache, guest flushes made durable by fdatasync;
- *                {@code NONE}: bypass the host page cache (O_DIRECT). vireo-image has no
- *                O_DIRECT path yet, so NONE currently behaves as WRITEBACK; both are crash-safe
- *                because the device offers VIRTIO_BLK_F_FLUSH and flush is durable.
+ *                {@code NONE}: bypass the host page cache (O_DIRECT on the image and its
+ *                backing files, as QEMU); guest flushes are still fdatasyncs, for the
+ *                device's write cache. Both are crash-safe because the device offers
+ *                VIRTIO_BLK_F_FLUSH and flush is durable.
  */
 public record DiskSpec(Path path, Optional<ImageFormat> format, boolean readOnly, Cache cache) {
     public enum Cache { WRITEBACK, NONE }
@@ -109,8 +110,8 @@ public record DiskSpec(Path path, Optional<ImageFormat> format, boolean readOnly
         return new IllegalArgumentException("--disk '" + spec + "': option '" + key + "' given twice");
     }
 
-    /** What {@link DiskImages#open} needs: the format (null to probe) and write access. */
-    public OpenOptions openOptions() { return new OpenOptions(format.orElse(null), readOnly, false); }
+    /** What {@link DiskImages#open} needs: the format (null to probe), write access and O_DIRECT for cache=none. */
+    public OpenOptions openOptions() { return new OpenOptions(format.orElse(null), readOnly, false, cache == Cache.NONE); }
 
     /** Opens the image this spec names (probing its format when none was given). */
     public DiskImage open() throws IOException { return DiskImages.open(path, openOptions()); }

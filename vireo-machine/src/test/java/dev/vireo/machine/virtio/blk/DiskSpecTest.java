@@ -27,6 +27,13 @@ class DiskSpecTest {
     }
 
     @Test
+    void cacheNoneOpensWithDirectIoAndWritebackWithout() {
+        assertThat(DiskSpec.parse("d.img,cache=none").openOptions().directIo()).isTrue();
+        assertThat(DiskSpec.parse("d.img,cache=writeback").openOptions().directIo()).isFalse();
+        assertThat(DiskSpec.parse("d.img").openOptions().directIo()).isFalse();
+    }
+
+    @Test
     void doubledCommaIsPartOfThePath() {
         assertThat(DiskSpec.parse("a,,b.img,format=qcow2").path()).isEqualTo(Path.of("a,b.img"));
     }
