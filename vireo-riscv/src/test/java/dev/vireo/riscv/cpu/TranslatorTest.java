@@ -224,4 +224,80 @@ class TranslatorTest {
             assertThat(s.instret()).as("instructions retired with budget %d", budget).isEqualTo(budget);
         }
     }
+    /** A search loop like the kernel module loader's duplicate-relocation scan: several basic blocks. */
+    static final String SEARCH = """
+            li s0, 0x80300000
+            li t0, 0
+            li t1, 48
+            fill:                        # scratch[i] = i % 7 (many duplicates)
+              li t2, 7
+              remu t2, t0, t2
+              slli t3, t0, 3
+              add t3, t3, s0
+              sd t2, 0(t3)
+              addi t0, t0, 1
+              blt t0, t1, fill
+            li a0, 0                     # a0 = entries with no equal entry before them
+            li t0, 0
+            outer:
+              slli t3, t0, 3
+              add t3, t3, s0
+              ld t4, 0(t3)
+              mv t5, s0
+              inner:
+                beq t5, t3, unique
+                ld t6, 0(t5)
+                addi t5, t5, 8
+                bne t6, t4, inner
+              j counted
+              unique:
+                addi a0, a0, 1
+              counted:
+              addi t0, t0, 1
+              bltu t0, t1, outer
+            csrr s7, minstret
+            halt
+            """;
+
+    @Test
+    void loopOfSeveralBasicBlocksRunsInsideOneRegion() {
+        State s = both(SEARCH);
+        assertThat(s.reg("a0")).isEqualTo(7);
+        // Old blocks returned to the interpreter at every branch: a block per basic block at least.
+        assertThat(s.blocks()).as("blocks translated").isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void budgetEndingInsideARegionStopsAtTheSameInstruction() {
+        for (long budget : new long[] {1, 2, 3, 5, 17, 100, 333, 1000, 2500}) {
+            State s = both(SEARCH, budget);
+            assertThat(s.instret()).as("instructions retired with budget %d", budget).isEqualTo(budget);
+        }
+    }
+
+    @Test
+    void trapInALaterBasicBlockOfARegionIsPrecise() {
+        State s = both(HANDLER + """
+                li t1, 0x807fffc0        # 8 doublewords below the end of RAM
+                li s0, 0
+                li s1, 0
+                walk:
+                  andi t3, s0, 1
+                  beqz t3, even
+                  addi s1, s1, 3
+                  j join
+                  even:
+                  la a5, fault
+                  fault: ld t2, 0(t1)    # faults on the first even pass beyond RAM
+                  add s1, s1, t2
+                  join:
+                  addi s0, s0, 1
+                  addi t1, t1, 4
+                  j walk
+                """);
+        assertThat(s.reg("s8")).isEqualTo(Trap.LOAD_ACCESS);
+        assertThat(s.reg("s9")).isEqualTo(0x8080_0000L);
+        assertThat(s.reg("s0")).isEqualTo(16);
+        assertThat(s.reg("s10")).as("mepc").isEqualTo(s.reg("a5"));
+    }
 }
