@@ -7,10 +7,12 @@ import static dev.vireo.riscv.cpu.Op.*;
 
 /**
  * The guest instructions one {@link Block} translates: everything reachable from the block's
- * start inside its {@link DecodedPage} along fall-throughs, branches and direct jumps, up to a
- * cap, stopping at an indirect jump (JALR), an operation the interpreter keeps and the page's
- * end. A loop whose body lies in the page therefore becomes one JVM loop instead of several
- * blocks that each return to the interpreter between iterations.
+ * start inside its {@link DecodedPage} along fall-throughs, branches and direct jumps (not
+ * calls), up to a cap, stopping at an indirect jump (JALR), an operation the interpreter keeps
+ * and the page's end. A loop whose body lies in the page therefore becomes one JVM loop instead of several
+ * blocks that each return to the interpreter between iterations. A first translation also stops
+ * where another block of the page already starts, so that warm code is not translated twice; a
+ * hot one does not, so that a loop split between two blocks becomes one.
  *
  * <p>The instructions are kept in address order (the order the translator emits them) and cut
  * into basic blocks: a basic block starts at the region's start, at a branch or jump target and
@@ -44,9 +46,10 @@ final class Region {
 
     /**
      * The region of {@code page} from slot {@code start}, at most {@code max} instructions; null if
-     * the instruction at {@code start} cannot be translated.
+     * the instruction at {@code start} cannot be translated. With {@code shareBlocks} it ends
+     * where another block of the page starts.
      */
-    static Region discover(DecodedPage page, int start, int max) {
+    static Region discover(DecodedPage page, int start, int max, boolean shareBlocks) {
         boolean[] member = new boolean[DecodedPage.SLOTS];
         int count = 0;
         ArrayDeque<Integer> work = new ArrayDeque<>();
@@ -54,6 +57,7 @@ final class Region {
         while (!work.isEmpty() && count < max) {
             int idx = work.pop();
             while (idx < DecodedPage.SLOTS && !member[idx] && count < max) {
+                if (shareBlocks && idx != start && startsBlock(page, idx)) break; // enter that block rather than copy it
                 long slot = page.decode(idx);
                 int op = (int) slot & 0xFF;
                 if (slot == 0 || !translatable(op)) break;
@@ -62,7 +66,8 @@ final class Region {
                 if (op == JALR) break;
                 int target = branchTarget(idx, slot);
                 if (op == JAL) {
-                    if (inPage(target)) work.push(target);
+                    // A call's callee returns through JALR, which leaves the region anyway: not followed.
+                    if (inPage(target) && ((int) slot >>> RD_SHIFT & 63) == SINK) work.push(target);
                     break;
                 }
                 if (isBranch(op) && inPage(target)) work.push(target);
@@ -127,6 +132,11 @@ final class Region {
     private void mark(boolean[] leader, int idx) {
         int k = position(idx);
         if (k >= 0) leader[k] = true;
+    }
+
+    private static boolean startsBlock(DecodedPage page, int idx) {
+        Block block = page.blocks == null ? null : page.blocks[idx];
+        return block != null && block != Block.NONE;
     }
 
     static boolean translatable(int op) {

@@ -39,10 +39,12 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * for the hottest few. Owned by one hart's thread.
  */
 final class Translator {
-    /** Instructions in one region at most. */
-    static final int MAX_LENGTH = 128;
-    /** Bytecode size of run() at most: HotSpot does not compile methods over 8000 bytes. */
-    private static final int MAX_CODE_BYTES = 7_900;
+    /**
+     * Instructions in one region at most. An instruction takes at most about 70 bytes of bytecode
+     * (a store with its page check, its exits and its trap handler), so run() stays well below the
+     * 8000 bytes over which HotSpot does not compile a method.
+     */
+    static final int MAX_LENGTH = 64;
     static final int DEFAULT_THRESHOLD = 50_000;
     static final int DEFAULT_HOT_THRESHOLD = 20_000_000;
 
@@ -97,16 +99,12 @@ final class Translator {
     /** Same; a {@code hot} block is compiled by HotSpot with the Mmu accessors inlined. */
     Block translate(DecodedPage page, int start, boolean hot) {
         long t0 = System.nanoTime();
-        Region region = Region.discover(page, start, MAX_LENGTH);
+        Region region = Region.discover(page, start, MAX_LENGTH, !hot);
         if (region == null) {
             rejected++;
             return Block.NONE;
         }
         byte[] bytes = build(region, hot);
-        while (codeLength(bytes) > MAX_CODE_BYTES) { // rare: a region of long instructions; HotSpot would not compile it
-            region = Region.discover(page, start, region.size() / 2);
-            bytes = build(region, hot);
-        }
         long t1 = System.nanoTime();
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
@@ -134,15 +132,6 @@ final class Translator {
                 .withMethodBody(ConstantDescs.INIT_NAME, INIT, 0, b -> b
                         .aload(0).aload(1).iload(2).invokespecial(CD_BLOCK, ConstantDescs.INIT_NAME, INIT).return_())
                 .withMethodBody("run", RUN, 0, b -> new Emitter(b, region).emit()));
-    }
-
-    /** Bytes of bytecode in the {@code run} method of class file {@code bytes}. */
-    private static int codeLength(byte[] bytes) {
-        return CLASS_FILE.parse(bytes).methods().stream()
-                .filter(m -> m.methodName().equalsString("run"))
-                .flatMap(m -> m.code().stream())
-                .mapToInt(code -> ((java.lang.classfile.attribute.CodeAttribute) code).codeLength())
-                .sum();
     }
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
