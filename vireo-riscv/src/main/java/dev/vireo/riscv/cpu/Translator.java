@@ -39,11 +39,6 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * for the hottest few. Owned by one hart's thread.
  */
 final class Translator {
-    /**
-     * Instructions in one region at most. An instruction takes at most about 70 bytes of bytecode
-     * (a store with its page check, its exits and its trap handler), so run() stays well below the
-     * 8000 bytes over which HotSpot does not compile a method.
-     */
     static final int MAX_LENGTH = 64;
     static final int DEFAULT_THRESHOLD = 50_000;
     static final int DEFAULT_HOT_THRESHOLD = 20_000_000;
@@ -99,12 +94,28 @@ final class Translator {
     /** Same; a {@code hot} block is compiled by HotSpot with the Mmu accessors inlined. */
     Block translate(DecodedPage page, int start, boolean hot) {
         long t0 = System.nanoTime();
-        Region region = Region.discover(page, start, MAX_LENGTH, !hot);
-        if (region == null) {
+        List<Long> code = new ArrayList<>();
+        List<Integer> offsets = new ArrayList<>();
+        int idx = start;
+        while (code.size() < MAX_LENGTH && idx < DecodedPage.SLOTS) {
+            long slot = page.decode(idx);
+            if (slot == 0 || !translatable((int) slot & 0xFF)) break;
+            code.add(slot);
+            offsets.add((idx - start) * 2);
+            idx += ((int) slot & COMPRESSED) != 0 ? 1 : 2;
+            if (endsBlock((int) slot & 0xFF)) break;
+        }
+        if (code.isEmpty()) {
             rejected++;
             return Block.NONE;
         }
-        byte[] bytes = build(region, hot);
+        int end = (idx - start) * 2;
+        byte[] bytes = CLASS_FILE.build(hot ? CD_HOT_NAME : CD_NAME, cb -> cb
+                .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC)
+                .withSuperclass(CD_BLOCK)
+                .withMethodBody(ConstantDescs.INIT_NAME, INIT, 0, b -> b
+                        .aload(0).aload(1).iload(2).invokespecial(CD_BLOCK, ConstantDescs.INIT_NAME, INIT).return_())
+                .withMethodBody("run", RUN, 0, b -> new Emitter(b, code, offsets, end).emit()));
         long t1 = System.nanoTime();
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
@@ -113,11 +124,11 @@ final class Translator {
             defineNanos += t2 - t1;
             MethodHandle init = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, DecodedPage.class, int.class));
-            Block block = (Block) init.invoke(page, region.entryLength());
+            Block block = (Block) init.invoke(page, code.size());
             block.hot = hot;
             blocks++;
             if (hot) hotBlocks++;
-            instructions += region.size();
+            instructions += code.size();
             nanos += System.nanoTime() - t0;
             return block;
         } catch (Throwable e) {
@@ -125,48 +136,51 @@ final class Translator {
         }
     }
 
-    private static byte[] build(Region region, boolean hot) {
-        return CLASS_FILE.build(hot ? CD_HOT_NAME : CD_NAME, cb -> cb
-                .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC)
-                .withSuperclass(CD_BLOCK)
-                .withMethodBody(ConstantDescs.INIT_NAME, INIT, 0, b -> b
-                        .aload(0).aload(1).iload(2).invokespecial(CD_BLOCK, ConstantDescs.INIT_NAME, INIT).return_())
-                .withMethodBody("run", RUN, 0, b -> new Emitter(b, region).emit()));
+    private static boolean translatable(int op) {
+        return (op >= LUI && op <= SRAW) || (op >= FIRST_RR && op <= LAST);
+    }
+
+    private static boolean endsBlock(int op) {
+        return op >= JAL && op <= BGEU;
     }
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
 
     private static int local(int reg) { return REGS + 2 * (reg - 1); }
 
-    /** Emits the body of run() for one region. */
+    /** Emits the body of run() for one block. */
     private static final class Emitter {
         private final CodeBuilder b;
-        private final Region region;
+        private final List<Long> code;
+        private final List<Integer> offsets;
+        private final int end;
         private final boolean[] used = new boolean[33], written = new boolean[33];
-        private final Label[] labels;
-        private final Label exit, trapExit;
+        private final Label top, exit, trapExit;
         private final List<Runnable> handlers = new ArrayList<>();
 
-        Emitter(CodeBuilder b, Region region) {
+        Emitter(CodeBuilder b, List<Long> code, List<Integer> offsets, int end) {
             this.b = b;
-            this.region = region;
-            this.labels = new Label[region.size()];
-            for (int k = 0; k < labels.length; k++) labels[k] = b.newLabel();
+            this.code = code;
+            this.offsets = offsets;
+            this.end = end;
+            this.top = b.newLabel();
             this.exit = b.newLabel();
             this.trapExit = b.newLabel();
         }
 
         void emit() {
-            for (long slot : region.code) scan((int) slot);
+            for (long slot : code) scan((int) slot);
             b.iconst_0().istore(BASE);
             for (int r = 1; r < 32; r++) {
                 if (used[r]) b.aload(X).loadConstant(r).laload().lstore(local(r));
             }
-            int entry = region.position(region.start);
-            if (entry != 0) b.goto_(labels[entry]);
-            for (int k = 0; k < region.size(); k++) {
-                b.labelBinding(labels[k]);
-                instruction(k);
+            b.labelBinding(top);
+            boolean ended = false;
+            for (int k = 0; k < code.size(); k++) {
+                ended = instruction(k, code.get(k), k == code.size() - 1);
+            }
+            if (!ended) {
+                exitTo(code.size(), end);
             }
             b.labelBinding(exit);
             writeBack();
@@ -208,12 +222,9 @@ final class Translator {
             else b.lstore(local(rd));
         }
 
-        /** Byte offset of slot {@code idx} from the region's start (its pc is PC + offset). */
-        private long offset(int idx) { return 2L * (idx - region.start); }
-
-        /** Leaves after instruction {@code k}: COUNT = BASE + its place in its basic block; TARGET = PC + offset. */
-        private void exitAfter(int k, long offset) {
-            setCount(region.inBlock[k]);
+        /** COUNT = BASE + n; TARGET = pc + offset; goto exit. */
+        private void exitTo(int n, long offset) {
+            setCount(n);
             setTarget(offset);
             b.goto_(exit);
         }
@@ -222,49 +233,40 @@ final class Translator {
 
         private void setTarget(long offset) { b.lload(PC).loadConstant(offset).ladd().lstore(TARGET); }
 
-        /**
-         * Control passes from instruction {@code k} to slot {@code idx}: inside the region when the
-         * target's basic block fits the remaining budget, otherwise back to the interpreter.
-         */
-        private void edge(int k, int idx) {
-            int target = region.position(idx);
-            if (target < 0) {
-                exitAfter(k, offset(idx));
-                return;
+        /** A jump to {@code offset}: loops if it is the block's start and a full pass fits the budget. */
+        private void jump(int k, long offset) {
+            if (offset == 0) {
+                int length = code.size();
+                b.iload(BASE).loadConstant(length).iadd().istore(BASE);
+                b.iload(BASE).loadConstant(length).iadd().iload(BUDGET).if_icmple(top);
+                exitTo(0, 0);
+            } else {
+                exitTo(k + 1, offset);
             }
-            b.iinc(BASE, region.inBlock[k]);
-            b.iload(BASE).loadConstant(region.blockLength[target]).iadd().iload(BUDGET).if_icmple(labels[target]);
-            b.iload(BASE).istore(COUNT);
-            setTarget(offset(idx));
-            b.goto_(exit);
         }
 
-        /** Emits instruction {@code k} and, where it leaves its basic block, the edges that follow it. */
-        private void instruction(int k) {
-            long slot = region.code[k];
-            int idx = region.slots[k];
+        /** Emits instruction {@code k}; returns true if it ends the block (all its paths exit). */
+        private boolean instruction(int k, long slot, boolean last) {
             int w = (int) slot, im = (int) (slot >> 32);
             int op = w & 0xFF, rd = (w >>> RD_SHIFT) & 63, rs1 = (w >>> RS1_SHIFT) & 31, rs2 = (w >>> RS2_SHIFT) & 31;
-            long off = offset(idx);
-            int nextIdx = Region.next(idx, slot);
-            long next = offset(nextIdx);
+            long off = offsets.get(k), next = off + ((w & COMPRESSED) != 0 ? 2 : 4);
             switch (op) {
                 case LUI -> { b.loadConstant((long) im); write(rd); }
                 case AUIPC -> { b.lload(PC).loadConstant(off + im).ladd(); write(rd); }
                 case JAL -> {
                     b.lload(PC).loadConstant(next).ladd();
                     write(rd);
-                    edge(k, Region.branchTarget(idx, slot));
-                    return;
+                    jump(k, off + im);
+                    return true;
                 }
                 case JALR -> {
                     read(rs1);
                     b.loadConstant((long) im).ladd().loadConstant(~1L).land().lstore(TARGET);
                     b.lload(PC).loadConstant(next).ladd();
                     write(rd);
-                    setCount(region.inBlock[k]);
+                    setCount(k + 1);
                     b.goto_(exit);
-                    return;
+                    return true;
                 }
                 case BEQ, BNE, BLT, BGE, BLTU, BGEU -> {
                     Label taken = b.newLabel();
@@ -278,10 +280,10 @@ final class Translator {
                         case BLT, BLTU -> b.iflt(taken);
                         default -> b.ifge(taken);
                     }
-                    edge(k, nextIdx);
+                    exitTo(k + 1, next);
                     b.labelBinding(taken);
-                    edge(k, Region.branchTarget(idx, slot));
-                    return;
+                    jump(k, off + im);
+                    return true;
                 }
                 case LB, LH, LW, LD, LBU, LHU, LWU -> {
                     String name = switch (op) {
@@ -316,12 +318,12 @@ final class Translator {
                         read(rs2);
                         b.invokevirtual(CD_MMU, name, VJJ);
                     });
-                    if (region.position(nextIdx) >= 0) {
+                    if (!last) {
                         // A store into this page drops it (and this block): leave before the next instruction.
                         Label intact = b.newLabel();
                         b.aload(0).getfield(CD_BLOCK, "page", CD_PAGE).getfield(CD_PAGE, "dropped", ConstantDescs.CD_boolean);
                         b.ifeq(intact);
-                        exitAfter(k, next);
+                        exitTo(k + 1, next);
                         b.labelBinding(intact);
                     }
                 }
@@ -365,7 +367,7 @@ final class Translator {
                     write(rd);
                 }
             }
-            if (!region.continues(k)) edge(k, nextIdx);
+            return false;
         }
 
         private void address(int rs1, int im) {
@@ -383,7 +385,7 @@ final class Translator {
             handlers.add(() -> {
                 b.labelBinding(handler);
                 b.astore(TRAP);
-                setCount(region.inBlock[k]);
+                setCount(k + 1);
                 setTarget(offset);
                 b.goto_(trapExit);
             });
