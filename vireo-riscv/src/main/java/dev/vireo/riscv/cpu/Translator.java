@@ -112,6 +112,7 @@ final class Translator {
             page.blocks[start] = translate(page, start, hot);
             return;
         }
+        cool(page, start);
         pending.incrementAndGet();
         Background.THREAD.execute(() -> {
             try {
@@ -121,6 +122,24 @@ final class Translator {
                 pending.decrementAndGet();
             }
         });
+    }
+
+    /**
+     * Restarts the heat count of the slots after {@code start} that its block will probably cover
+     * (the straight run of decoded, translatable instructions up to the first branch or jump).
+     * While the hart waits for the block it interprets them, and without this each would soon
+     * ask for an overlapping block of its own. A slot that really is entered on its own (a jump
+     * into the run) warms up again and gets its block later.
+     */
+    private static void cool(DecodedPage page, int start) {
+        int idx = start, end = Math.min(DecodedPage.SLOTS, start + 2 * MAX_LENGTH);
+        while (true) {
+            long slot = page.slots[idx];
+            if (slot == 0 || !translatable((int) slot & 0xFF) || endsBlock((int) slot & 0xFF)) break;
+            idx += ((int) slot & COMPRESSED) != 0 ? 1 : 2;
+            if (idx >= end) break;
+            page.heat[idx] = 0;
+        }
     }
 
     /** Waits until every request of this translator is installed (for tests). */
