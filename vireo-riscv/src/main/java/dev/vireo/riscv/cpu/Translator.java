@@ -138,7 +138,7 @@ final class Translator {
             if (slot == 0 || !translatable((int) slot & 0xFF) || endsBlock((int) slot & 0xFF)) break;
             idx += ((int) slot & COMPRESSED) != 0 ? 1 : 2;
             if (idx >= end) break;
-            page.heat[idx] = 0;
+            if (page.heat[idx] > 0) page.heat[idx] = 0; // a slot already asked for stays asked for
         }
     }
 
