@@ -119,7 +119,8 @@ public final class GuestBuilder {
         Files.copy(root.resolve(FIRMWARE_PATH), work.resolve("fw_dynamic.bin"), StandardCopyOption.REPLACE_EXISTING);
         String kernelRelease = kernel.getFileName().toString().substring("vmlinux-".length());
         Path modules = firstExisting(root.resolve("usr/lib/modules").resolve(kernelRelease), root.resolve("lib/modules").resolve(kernelRelease));
-        progress.printf("[5/5] building initramfs (busybox + %s modules of %s)…%n", InitramfsBuilder.moduleNames(), kernelRelease);
+        progress.printf("[5/5] building initramfs (busybox + %s modules, %s with a disk, of %s)…%n",
+                InitramfsBuilder.moduleNames("modules.list"), InitramfsBuilder.moduleNames("modules-disk.list"), kernelRelease);
         InitramfsBuilder.build(firstExisting(root.resolve("bin/busybox"), root.resolve("usr/bin/busybox")), modules, work.resolve("initrd"));
         deleteTree(root);
 

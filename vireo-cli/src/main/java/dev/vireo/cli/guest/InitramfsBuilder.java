@@ -20,13 +20,15 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Builds the default guest's initramfs (gzip-compressed newc cpio): static busybox, the
  * /init, inittab, profile and udhcpc script from {@code guest/initramfs/}, and the kernel
- * modules named in {@code modules.list} with their dependencies (read from each module's
- * {@code depends=} modinfo field), decompressed and listed in load order.
+ * modules named in {@code modules.list} and {@code modules-disk.list} with their dependencies
+ * (read from each module's {@code depends=} modinfo field), decompressed and listed in load order
+ * in {@code /etc/vireo/modules.order} and {@code modules-disk.order} (the modules /init loads only
+ * when a disk exists, without those already in the first list).
  */
 final class InitramfsBuilder {
     /** Files of guest/initramfs/, packaged as resources; they are part of the cache key. */
     static final List<String> RESOURCES = List.of("init", "inittab", "profile", "udhcpc.script", "modules.list",
-            "acpi-power-button");
+            "modules-disk.list", "acpi-power-button");
 
     private InitramfsBuilder() {}
 
@@ -39,9 +41,10 @@ final class InitramfsBuilder {
         }
     }
 
-    static List<String> moduleNames() {
+    /** The modules named in {@code list} (a resource: "modules.list" or "modules-disk.list"). */
+    static List<String> moduleNames(String list) {
         List<String> names = new ArrayList<>();
-        for (String line : new String(resource("modules.list"), StandardCharsets.UTF_8).split("\n")) {
+        for (String line : new String(resource(list), StandardCharsets.UTF_8).split("\n")) {
             String l = line.strip();
             if (!l.isEmpty() && !l.startsWith("#")) names.add(l);
         }
@@ -56,10 +59,11 @@ final class InitramfsBuilder {
      */
     static void build(Path busybox, Path moduleTree, Path output) throws IOException {
         Map<String, Path> index = indexModules(moduleTree);
-        List<String> order = new ArrayList<>();
+        List<String> order = new ArrayList<>(), diskOrder = new ArrayList<>();
         Map<String, byte[]> contents = new HashMap<>();
         Set<String> visiting = new LinkedHashSet<>();
-        for (String name : moduleNames()) resolve(normalize(name), index, order, contents, visiting);
+        for (String name : moduleNames("modules.list")) resolve(normalize(name), index, order, contents, visiting);
+        for (String name : moduleNames("modules-disk.list")) resolve(normalize(name), index, diskOrder, contents, visiting);
 
         try (OutputStream file = Files.newOutputStream(output);
              CpioWriter cpio = new CpioWriter(new GZIPOutputStream(file, 1 << 16))) {
@@ -76,13 +80,19 @@ final class InitramfsBuilder {
             cpio.file("etc/group", 0644, "root:x:0:\n".getBytes(StandardCharsets.US_ASCII));
             cpio.file("usr/share/udhcpc/default.script", 0755, resource("udhcpc.script"));
             cpio.file("etc/acpi/PWRF/00000080", 0755, resource("acpi-power-button"));
-            StringBuilder list = new StringBuilder();
-            for (String module : order) {
+            for (String module : contents.keySet().stream().sorted().toList()) {
                 cpio.file("lib/modules/" + module + ".ko", 0644, contents.get(module));
-                list.append(module).append(".ko\n");
             }
-            cpio.file("etc/vireo/modules.order", 0644, list.toString().getBytes(StandardCharsets.US_ASCII));
+            cpio.file("etc/vireo/modules.order", 0644, loadOrder(order));
+            cpio.file("etc/vireo/modules-disk.order", 0644, loadOrder(diskOrder));
         }
+    }
+
+    /** One module file name a line, in {@code order}. */
+    private static byte[] loadOrder(List<String> order) {
+        StringBuilder list = new StringBuilder();
+        for (String module : order) list.append(module).append(".ko\n");
+        return list.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Module names treat '-' and '_' alike (as modprobe does). */

@@ -10,7 +10,8 @@ package dev.vireo.riscv.cpu;
  *
  * <p>The code depends only on the page's bytes, never on the virtual address it runs at (the
  * start pc is an argument), so a block serves every mapping of its physical page. It lives and
- * dies with its page: a store to the page drops both. Owned by the hart's thread.
+ * dies with its page: a store to the page drops both. Made by the {@link Translator} (possibly on
+ * its background thread, then published with a release store); run and counted by the hart's thread.
  */
 abstract class Block {
     /** Marks a slot where no block can start (the first instruction is one the interpreter keeps). */
@@ -34,6 +35,8 @@ abstract class Block {
     int executed;
     /** Translated for HotSpot to inline everything (see {@link Translator#hotThreshold}). */
     boolean hot;
+    /** Set by the hart once it has asked for this block to be translated again as hot. */
+    boolean hotRequested;
 
     Block(DecodedPage page, int length) {
         this.page = page;

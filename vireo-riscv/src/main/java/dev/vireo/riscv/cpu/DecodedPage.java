@@ -46,16 +46,15 @@ final class DecodedPage {
     }
 
     /**
-     * The decoded slot {@code idx}, decoding and caching it if needed; 0 for a 32-bit instruction
-     * that crosses into the next page (never cached: the interpreter decodes it each time).
+     * The instruction at slot {@code idx} decoded from the snapshot without caching it (0 for one
+     * that crosses into the next page). Safe from any thread: the snapshot never changes, and the
+     * slots, which a store to the page clears, are left alone.
      */
-    long decode(int idx) {
-        long slot = slots[idx];
-        if (slot != 0) return slot;
+    long decodeUncached(int idx) {
         int low = parcel(idx * 2);
-        if ((low & 3) != 3) return slots[idx] = CompressedDecoder.decode(low);
+        if ((low & 3) != 3) return CompressedDecoder.decode(low);
         if (idx == SLOTS - 1) return 0;
-        return slots[idx] = Decoder.decode(word(idx * 2));
+        return Decoder.decode(word(idx * 2));
     }
 
     int parcel(int offset) { return snapshot.get(GuestMemory.SHORT, offset) & 0xFFFF; }

@@ -54,7 +54,7 @@ final class Interpreter {
                     }
                     int idx = (int) (pc & 0xFFF) >>> 1;
                     if (translator != null) {
-                        Block block = blocks[idx];
+                        Block block = (Block) Translator.BLOCK_ARRAY.getAcquire(blocks, idx);
                         if (block != null) {
                             if (block.length <= limit - n) {
                                 active = block;
@@ -62,14 +62,16 @@ final class Interpreter {
                                 active = null;
                                 n += block.count;
                                 blockInstructions += block.count;
-                                if ((block.executed += block.count) >= translator.hotThreshold && !block.hot) {
-                                    blocks[idx] = translator.translate(page, idx, true);
+                                if ((block.executed += block.count) >= translator.hotThreshold && !block.hot && !block.hotRequested) {
+                                    block.hotRequested = true;
+                                    translator.request(page, idx, true);
                                 }
                                 if (page.dropped) curPage = -1;
                                 continue;
                             }
                         } else if (++page.heat[idx] >= translator.threshold) {
-                            blocks[idx] = translator.translate(page, idx);
+                            page.heat[idx] = Integer.MIN_VALUE; // asked once: a background translation may take a while
+                            translator.request(page, idx, false);
                             continue;
                         }
                     }

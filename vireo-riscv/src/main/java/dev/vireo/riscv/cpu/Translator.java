@@ -10,8 +10,12 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.vireo.riscv.cpu.Op.*;
 import static java.lang.constant.ConstantDescs.CD_int;
@@ -36,7 +40,9 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * {@code vireo.riscv.jit.hot}, the number of instructions executed through a block after which a block is translated again for
  * HotSpot to compile with the memory accessors inlined (default {@value #DEFAULT_HOT_THRESHOLD}):
  * inlined they make the fastest code but cost C2 most of a second per block, which only pays
- * for the hottest few. Owned by one hart's thread.
+ * for the hottest few; and {@code vireo.riscv.jit.background} (default true): translate on a
+ * shared background thread, so that the hart keeps interpreting instead of waiting for the
+ * translation (see {@link #request}). One translator per hart; its hart calls {@link #request}.
  */
 final class Translator {
     static final int MAX_LENGTH = 64;
@@ -65,14 +71,24 @@ final class Translator {
     final int threshold;
     /** Instructions executed through a block after which it is translated again as a {@code HotBlock}. */
     final int hotThreshold;
-    /** Counters for {@code -Dvireo.riscv.trace=stats}. */
+    /** Translate on the shared background thread ({@link #request}) rather than on the hart's. */
+    final boolean background;
+    /**
+     * Counters for {@code -Dvireo.riscv.trace=stats}, written by the thread that translates (the
+     * background thread, or the hart's); read without synchronization for the statistics only.
+     */
     long blocks, hotBlocks, instructions, rejected, nanos, buildNanos, defineNanos;
+    /** Requests queued for the background thread and not yet installed. */
+    private final AtomicInteger pending = new AtomicInteger();
 
-    Translator(int threshold, int hotThreshold) {
+    Translator(int threshold, int hotThreshold, boolean background) {
         CompilerDirectives.installOnce();
         this.threshold = Math.max(1, threshold);
         this.hotThreshold = Math.max(1, hotThreshold);
+        this.background = background;
     }
+
+    Translator(int threshold, int hotThreshold) { this(threshold, hotThreshold, false); }
 
     Translator(int threshold) { this(threshold, DEFAULT_HOT_THRESHOLD); }
 
@@ -80,7 +96,73 @@ final class Translator {
     static Translator fromSystemProperties() {
         if (!Boolean.parseBoolean(System.getProperty("vireo.riscv.jit", "true"))) return null;
         return new Translator(Integer.getInteger("vireo.riscv.jit.threshold", DEFAULT_THRESHOLD),
-                Integer.getInteger("vireo.riscv.jit.hot", DEFAULT_HOT_THRESHOLD));
+                Integer.getInteger("vireo.riscv.jit.hot", DEFAULT_HOT_THRESHOLD),
+                Boolean.parseBoolean(System.getProperty("vireo.riscv.jit.background", "true")));
+    }
+
+    /**
+     * Asks for a block from slot {@code start} of {@code page} (a {@code hot} one: see
+     * {@link #translate(DecodedPage, int, boolean)}), installed in {@code page.blocks[start]}: at
+     * once on the calling hart's thread, or later by the background thread, while the hart goes on
+     * interpreting. Either way the block is exact; only when it starts to run differs. Called by
+     * the hart that owns the page, after {@link DecodedPage#blocks()}.
+     */
+    void request(DecodedPage page, int start, boolean hot) {
+        if (!background) {
+            page.blocks[start] = translate(page, start, hot);
+            return;
+        }
+        cool(page, start);
+        pending.incrementAndGet();
+        Background.THREAD.execute(() -> {
+            try {
+                // A dropped page is never run again: nothing to install.
+                if (!page.dropped) BLOCK_ARRAY.setRelease(page.blocks, start, translate(page, start, hot));
+            } finally {
+                pending.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Restarts the heat count of the slots after {@code start} that its block will probably cover
+     * (the straight run of decoded, translatable instructions up to the first branch or jump).
+     * While the hart waits for the block it interprets them, and without this each would soon
+     * ask for an overlapping block of its own. A slot that really is entered on its own (a jump
+     * into the run) warms up again and gets its block later.
+     */
+    private static void cool(DecodedPage page, int start) {
+        int idx = start, end = Math.min(DecodedPage.SLOTS, start + 2 * MAX_LENGTH);
+        while (true) {
+            long slot = page.slots[idx];
+            if (slot == 0 || !translatable((int) slot & 0xFF) || endsBlock((int) slot & 0xFF)) break;
+            idx += ((int) slot & COMPRESSED) != 0 ? 1 : 2;
+            if (idx >= end) break;
+            if (page.heat[idx] > 0) page.heat[idx] = 0; // a slot already asked for stays asked for
+        }
+    }
+
+    /** Waits until every request of this translator is installed (for tests). */
+    void awaitIdle() throws InterruptedException {
+        while (pending.get() > 0) Thread.sleep(1);
+    }
+
+    /**
+     * Elements of {@link DecodedPage#blocks}: the background thread installs a block with a
+     * release store and the hart reads with an acquire load, so a hart that sees a block sees it
+     * whole (plain loads on x86-64).
+     */
+    static final VarHandle BLOCK_ARRAY = MethodHandles.arrayElementVarHandle(Block[].class);
+
+    /**
+     * The background translator: one daemon thread shared by the harts of every machine in the
+     * process (translation is short and rare next to execution; a thread per hart would idle).
+     * It reads a page's snapshot, never its decoded slots, so it races with nothing the hart
+     * writes; a block is installed with a release store and seen by the hart at a later dispatch.
+     */
+    private static final class Background {
+        static final ExecutorService THREAD = Executors.newSingleThreadExecutor(
+                runnable -> Thread.ofPlatform().daemon().name("vireo-translator").unstarted(runnable));
     }
 
     String statistics() {
@@ -98,7 +180,7 @@ final class Translator {
         List<Integer> offsets = new ArrayList<>();
         int idx = start;
         while (code.size() < MAX_LENGTH && idx < DecodedPage.SLOTS) {
-            long slot = page.decode(idx);
+            long slot = page.decodeUncached(idx);
             if (slot == 0 || !translatable((int) slot & 0xFF)) break;
             code.add(slot);
             offsets.add((idx - start) * 2);

@@ -224,4 +224,46 @@ class TranslatorTest {
             assertThat(s.instret()).as("instructions retired with budget %d", budget).isEqualTo(budget);
         }
     }
+    @Test
+    void blocksTranslatedInTheBackgroundAgree() throws Exception {
+        String program = """
+                li s0, 0x80300000
+                li t0, 0
+                li t1, 5000
+                loop:                    # scratch[i % 64] += i * 3, with a load, an ALU chain and a store
+                  andi t2, t0, 63
+                  slli t2, t2, 3
+                  add t2, t2, s0
+                  ld t3, 0(t2)
+                  slli t4, t0, 1
+                  add t4, t4, t0
+                  add t3, t3, t4
+                  sd t3, 0(t2)
+                  addi t0, t0, 1
+                  blt t0, t1, loop
+                csrr s7, minstret
+                halt
+                """;
+        long[] interpreted = runInTwoParts(program, null);
+        Translator background = new Translator(1, Translator.DEFAULT_HOT_THRESHOLD, true);
+        assertThat(runInTwoParts(program, background)).isEqualTo(interpreted);
+        assertThat(background.blocks).as("blocks translated in the background").isPositive();
+    }
+
+    /** Runs 100 instructions, waits for the background translations they asked for, runs to the end; returns x1..x31, pc, instret and scratch. */
+    private static long[] runInTwoParts(String program, Translator translator) throws InterruptedException {
+        try (TestMachine m = new TestMachine()) {
+            m.load(program);
+            m.hart().setTranslator(translator);
+            m.hart().execute(100);
+            if (translator != null) translator.awaitIdle();
+            m.start();
+            long[] state = new long[32 + 2 + 64];
+            for (int i = 1; i < 32; i++) state[i] = m.hart().x(i);
+            state[32] = m.hart().pc();
+            state[33] = m.hart().instret();
+            for (int i = 0; i < 64; i++) state[34 + i] = m.readLong(SCRATCH + 8L * i);
+            return state;
+        }
+    }
 }
