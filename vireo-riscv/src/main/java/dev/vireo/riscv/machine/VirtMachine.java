@@ -167,10 +167,18 @@ public final class VirtMachine implements Machine {
     }
 
     private void runHart(Hart hart) {
+        // Made before the hart runs: if its failure is that classes cannot be loaded (a jar
+        // replaced under the running VM), building the report may fail the same way, and the
+        // machine must still stop rather than wait forever for a hart that is gone.
+        StopReason unreported = new StopReason.Fault("hart " + hart.hartId() + " failed, and so did its fault report");
         try {
             hart.run();
         } catch (Throwable t) {
-            requestStop(new StopReason.Fault(faultReport(hart, t)));
+            try {
+                requestStop(new StopReason.Fault(faultReport(hart, t)));
+            } catch (Throwable reportFailed) {
+                requestStop(unreported);
+            }
         }
     }
 

@@ -192,7 +192,7 @@ class VirtMachineTest {
     }
 
     /** A stand-in for a virtio-mmio transport: magic at 0, a write to 0x50 (QueueNotify) raises its line. */
-    static final class FakeVirtio implements MmioDevice, AutoCloseable {
+    static class FakeVirtio implements MmioDevice, AutoCloseable {
         final InterruptLine irq;
         volatile boolean closed;
 
@@ -302,5 +302,39 @@ class VirtMachineTest {
         assertThat(m.awaitStop()).isEqualTo(new StopReason.HostRequest("test"));
         m.close();
         m.close();
+    }
+    /** A device whose register write fails with {@code error}, as a broken device or a missing class would. */
+    private VirtMachine machineWithFailingDevice(Error error) throws Exception {
+        Path elf = BareMetalElf.build(dir, """
+                    li    t0, 0x10001000
+                    sw    zero, 0x50(t0)
+                1:  j     1b
+                """);
+        return VirtMachine.builder(new VirtConfig(32L << 20, 1, new Firmware.None(), elf, null, ""))
+                .addVirtioMmio(irq -> new FakeVirtio(irq) {
+                    @Override public void write(long offset, int size, long value) { throw error; }
+                })
+                .build();
+    }
+
+    @Test
+    void anErrorOnAHartStopsTheMachineWithAReportNamingIt() throws Exception {
+        StopReason reason = run(machineWithFailingDevice(new AssertionError("device broke")));
+        assertThat(reason).isInstanceOf(StopReason.Fault.class);
+        assertThat(((StopReason.Fault) reason).report()).contains("hart 0 failed", "device broke", "pc=0x");
+    }
+
+    /**
+     * A hart whose failure also breaks its own fault report (here the error's toString throws,
+     * as when a jar is replaced under a running VM and classes cannot be loaded) still stops
+     * the machine, instead of leaving it waiting for a hart that is gone.
+     */
+    @Test
+    void aHartWhoseFaultReportFailsTooStillStopsTheMachine() throws Exception {
+        Error unprintable = new NoClassDefFoundError() {
+            @Override public String toString() { throw this; }
+        };
+        StopReason reason = run(machineWithFailingDevice(unprintable));
+        assertThat(reason).isEqualTo(new StopReason.Fault("hart 0 failed, and so did its fault report"));
     }
 }
