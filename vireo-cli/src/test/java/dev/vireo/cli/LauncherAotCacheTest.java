@@ -168,11 +168,19 @@ class LauncherAotCacheTest {
 
     @Test
     void longRunningCommandsDoNotUseIt() throws Exception {
-        Files.deleteIfExists(log);
-        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("vireo").toString(), "daemon", "--help");
-        pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
-        pb.environment().put("JAVA_LOG", log.toString());
-        assertThat(pb.start().waitFor()).isZero();
-        assertThat(Files.readAllLines(log)).singleElement().asString().doesNotContain("AOT").contains("-XX:+UseParallelGC");
+        for (String command : List.of("daemon", "vmm", "net")) {
+            assertThat(launch(List.of(command, "--help"))).singleElement().asString()
+                    .doesNotContain("AOT").doesNotContain("vireo.aot").contains("-XX:+UseParallelGC");
+        }
+    }
+
+    @Test
+    void theDaemonIsToldWhereTheGuestCacheIsForItsVmms() throws Exception {
+        prepareGuest();
+        List<String> lines = launch(List.of("daemon"));
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("dev.vireo.cli.GuestTraining");
+        assertThat(lines.get(1)).contains("-Dvireo.aot.guest=" + target.resolve(caches().getFirst()), "-jar")
+                .doesNotContain("-XX:AOTCache");
     }
 }
