@@ -44,6 +44,46 @@ final class ConvertCommand extends ImgVerb {
     @Parameters(index = "0", paramLabel = "SRC") String source;
     @Parameters(index = "1", paramLabel = "DST") String target;
 
+    /**
+     * The verb parsed without picocli, or null when {@code words} (what follows {@code convert})
+     * are not a plain invocation: only the options {@code -f -O -t -o} each followed by its value
+     * as a separate word, the flags {@code -c -p -q}, and exactly two other words, SRC and DST.
+     * Anything else (help, clustered or unknown options, a word missing) is left to picocli, which
+     * parses it and reports errors as usual. Building picocli's model is about half of a short
+     * convert's start-up ({@code ConvertCommandPlainTest} checks that both parse alike).
+     */
+    static ConvertCommand plain(List<String> words) {
+        ConvertCommand c = new ConvertCommand();
+        List<String> files = new ArrayList<>(2);
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            boolean takesValue = w.equals("-f") || w.equals("-O") || w.equals("-t") || w.equals("-o");
+            if (takesValue && i + 1 < words.size() && !words.get(i + 1).startsWith("-")) {
+                String value = words.get(++i);
+                switch (w) {
+                    case "-f" -> c.format = value;
+                    case "-O" -> c.outFormat = value;
+                    case "-t" -> c.cache = value;
+                    default -> c.options.add(value);
+                }
+            } else if (w.equals("-c")) {
+                c.compress = true;
+            } else if (w.equals("-p")) {
+                c.progress = true;
+            } else if (w.equals("-q")) {
+                c.quiet = true;
+            } else if (w.startsWith("-") || takesValue || files.size() == 2) {
+                return null;
+            } else {
+                files.add(w);
+            }
+        }
+        if (files.size() != 2) return null;
+        c.source = files.get(0);
+        c.target = files.get(1);
+        return c;
+    }
+
     @Override
     int execute() throws IOException {
         ImageFormat outFmt = ImageFormat.parse(outFormat);
