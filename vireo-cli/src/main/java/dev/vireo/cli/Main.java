@@ -1,7 +1,6 @@
 package dev.vireo.cli;
 
 import dev.vireo.cli.img.ImgCommand;
-import dev.vireo.image.ImageLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -82,7 +81,6 @@ public final class Main implements Runnable {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "vireo: %4$s: %5$s%6$s%n");
         }
-        if ("img".equals(firstWord(args))) ImageLock.linkInBackground();
         System.exit(execute(args));
     }
 
