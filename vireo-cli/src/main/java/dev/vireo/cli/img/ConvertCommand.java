@@ -128,7 +128,7 @@ final class ConvertCommand extends ImgVerb {
      * all but mapped ({@link SourceMaps}): the writer writes straight from the source's page
      * cache, one kernel copy instead of two. Mapped chunks need no buffer, so the reader may run
      * up to {@link #AHEAD} chunks ahead (faulting them in); read ones wait for one of the
-     * {@link #BUFFERS} buffers. The reader thread owns SRC until {@link #close}.
+     * {@link #BUFFERS} buffers, made when first needed. The reader thread owns SRC until {@link #close}.
      */
     private static final class Reader implements AutoCloseable {
         private static final int AHEAD = 32;
@@ -137,6 +137,7 @@ final class ConvertCommand extends ImgVerb {
         private final BlockingQueue<Object> full = new ArrayBlockingQueue<>(AHEAD);
         private final SourceMaps maps = new SourceMaps();
         private final Thread thread;
+        private int buffers; // pooled pieces so far (the first BUFFERS make the buffers), reader thread only
 
         Reader(DiskImage src, int cluster) throws IOException {
             int chunk = Math.max(CHUNK, cluster);
@@ -149,7 +150,6 @@ final class ConvertCommand extends ImgVerb {
                     pos = alignedEnd;
                 }
             }
-            for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(chunk));
             MemorySegment zeros = Arena.ofAuto().allocate(cluster);
             thread = Thread.ofPlatform().name("vireo-convert-read").daemon().start(() -> {
                 try {
@@ -157,7 +157,8 @@ final class ConvertCommand extends ImgVerb {
                         ByteBuffer data = maps.slice(p.file(), p.offset(), p.length());
                         boolean pooled = data == null;
                         if (pooled) {
-                            data = free.take();
+                            // buffers are made when first needed: a mapped source needs none
+                            data = buffers++ < BUFFERS ? ByteBuffer.allocateDirect(chunk) : free.take();
                             src.read(p.position(), data.clear().limit(p.length()));
                         }
                         int[] runs = nonZeroRuns(MemorySegment.ofBuffer(data.clear()), p.position(), p.length(), cluster, zeros);
