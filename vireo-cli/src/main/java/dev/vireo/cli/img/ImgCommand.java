@@ -3,8 +3,8 @@ package dev.vireo.cli.img;
 import picocli.CommandLine.Command;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code vireo img}: qemu-img's verbs on raw, qcow2, VMDK and VDI images.
