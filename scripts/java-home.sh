@@ -2,7 +2,11 @@
 # The JDK's release file names its version without starting a JVM (which costs ~0.2 s on
 # every ./vireo command); a JDK without one is asked.
 vireo_java_major() {
-  if [ -f "$1/release" ]; then sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
+  if [ -f "$1/release" ]; then
+    local line v # bash only: each process started costs milliseconds on every command
+    while IFS= read -r line || [ -n "$line" ]; do
+      case $line in JAVA_VERSION=*) v=${line#JAVA_VERSION=}; v=${v#\"}; echo "${v%%[!0-9]*}"; return ;; esac
+    done <"$1/release"
   else "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; fi
 }
 vireo_find_java() {

@@ -1,15 +1,17 @@
 package dev.vireo.cli;
 
 import dev.vireo.cli.img.ImgCommand;
-import dev.vireo.image.ImageLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 
 /**
  * The {@code vireo} command. Each subcommand is one class in this package (or a sub-package
@@ -17,7 +19,9 @@ import java.util.Properties;
  *
  * <p>Start-up: picocli builds a command's model by reflection, and the whole tree costs
  * about as much CPU as a 1 GiB {@code img convert}. So only the subcommand named on the
- * command line is registered; help, completion and unknown words get the whole tree.
+ * command line is registered; help, completion and unknown words get the whole tree. Even
+ * one command's model is about half of a short command's start-up, so {@code img convert},
+ * the command people time, parses its plain forms without picocli ({@link #plainCommand}).
  *
  * <p>Exit codes (one place): 0 success, 1 the VM or operation failed, 2 usage error.
  */
@@ -77,12 +81,24 @@ public final class Main implements Runnable {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "vireo: %4$s: %5$s%6$s%n");
         }
-        if ("img".equals(firstWord(args))) ImageLock.linkInBackground();
         System.exit(execute(args));
     }
 
     /** Runs the CLI in-process (tests call this) and returns the exit code. */
     public static int execute(String... args) {
+        Callable<Integer> plain = plainCommand(args);
+        if (plain != null) {
+            try {
+                return plain.call();
+            } catch (Exception e) {
+                PrintWriter err = new PrintWriter(System.err, true);
+                int code = failure(e, err);
+                err.flush();
+                return code;
+            } finally {
+                System.out.flush();
+            }
+        }
         CommandLine cli = new CommandLine(new Main());
         String named = firstWord(args);
         boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
@@ -91,16 +107,7 @@ public final class Main implements Runnable {
         for (Map.Entry<String, String> c : SUBCOMMANDS) {
             if (all || c.getKey().equals(named)) cli.addSubcommand(c.getKey(), command(c.getKey(), c.getValue(), all ? null : wordAfter(args, named)));
         }
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (debug) ex.printStackTrace(commandLine.getErr());
-            if (ex instanceof VireoCliException e) {
-                commandLine.getErr().println("vireo: " + e.getMessage());
-                return e.exitCode();
-            }
-            commandLine.getErr().println("vireo: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString())
-                    + (debug ? "" : " (--debug shows the stack trace)"));
-            return EXIT_FAILURE;
-        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failure(ex, commandLine.getErr()));
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("vireo: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
@@ -108,6 +115,36 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         return cli.execute(args);
+    }
+
+    /** Reports a command's failure in one line ("vireo: …", the stack trace too with --debug) and returns its exit code. */
+    private static int failure(Exception ex, PrintWriter err) {
+        if (debug) ex.printStackTrace(err);
+        if (ex instanceof VireoCliException e) {
+            err.println("vireo: " + e.getMessage());
+            return e.exitCode();
+        }
+        err.println("vireo: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString())
+                + (debug ? "" : " (--debug shows the stack trace)"));
+        return EXIT_FAILURE;
+    }
+
+    /**
+     * {@code [--debug] img VERB …} in a form the verb parses itself (see {@link ImgCommand#plainVerb}),
+     * ready to run; null for everything else, which picocli parses. Building picocli's model of
+     * even one command is about half of a short command's start-up.
+     */
+    private static Callable<Integer> plainCommand(String[] args) {
+        List<String> words = new ArrayList<>(args.length);
+        boolean debugFlag = false;
+        for (String a : args) {
+            if (a.equals("--debug")) debugFlag = true;
+            else words.add(a);
+        }
+        if (words.size() < 2 || !words.get(0).equals("img")) return null;
+        Callable<Integer> verb = ImgCommand.plainVerb(words.get(1), words.subList(2, words.size()));
+        if (verb != null) debug = debugFlag;
+        return verb;
     }
 
     /** The command {@code name} of class {@code className}, with only {@code verb} of a group's verbs when it is one. */

@@ -25,6 +25,9 @@ public final class StartupTraining {
     public static void main(String[] args) throws IOException {
         int failed = run();
         if (failed > 0) System.err.println("vireo: " + failed + " AOT training step(s) failed; the start-up cache covers less");
+        // Leave as commands do (Main.main): System.exit looks up the JDK's logger for
+        // Runtime.exit, classes that would otherwise load cold at the end of every command.
+        System.exit(0);
     }
 
     /** Runs the training steps (their output discarded) and returns how many failed. */

@@ -183,4 +183,34 @@ class LauncherAotCacheTest {
         assertThat(lines.get(1)).contains("-Dvireo.aot.guest=" + target.resolve(caches().getFirst()), "-jar")
                 .doesNotContain("-XX:AOTCache");
     }
+
+    @Test
+    void anotherJdkGetsItsOwnCache() throws Exception {
+        run();
+        List<String> before = caches();
+        Path other = Files.createDirectories(root.resolve("jdk2/bin"));
+        Files.copy(root.resolve("jdk/release"), root.resolve("jdk2/release"));
+        Files.copy(root.resolve("jdk/bin/java"), other.resolve("java"));
+        List<String> lines = run("JAVA_HOME", root.resolve("jdk2").toString());
+        assertThat(lines.get(0)).contains("-XX:AOTCacheOutput=");
+        assertThat(caches()).hasSize(1).doesNotContainAnyElementsOf(before);
+    }
+
+    @Test
+    void rebuildsForANewerSourceButNotForNewerMavenOutput() throws Exception {
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"mvn $*\" >> \"$JAVA_LOG\"\n");
+        Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        String path = bin + ":" + System.getenv("PATH");
+        FileTime later = FileTime.fromMillis(System.currentTimeMillis() + 5000);
+        Files.setLastModifiedTime(target.resolve("vireo.jar"), FileTime.fromMillis(System.currentTimeMillis() - 5000));
+        Path generated = Files.createDirectories(target.resolve("generated-sources/dev")).resolve("Generated.java");
+        Files.writeString(generated, "class Generated { }");
+        Files.setLastModifiedTime(generated, later);
+        assertThat(run("PATH", path)).noneMatch(l -> l.startsWith("mvn "));
+        Path source = Files.createDirectories(root.resolve("vireo-cli/src/main/java/dev/target")).resolve("Source.java");
+        Files.writeString(source, "class Source { }");
+        Files.setLastModifiedTime(source, later);
+        assertThat(run("PATH", path)).anyMatch(l -> l.startsWith("mvn ") && l.contains("package"));
+    }
 }

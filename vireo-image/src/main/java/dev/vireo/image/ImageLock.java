@@ -73,18 +73,6 @@ public final class ImageLock implements AutoCloseable {
     private ImageLock(int fd) { this.fd = fd; }
 
     /**
-     * Links the downcalls now on a daemon thread. The first downcall of a JVM sets up the FFM
-     * linker (about 0.1-0.2 s of CPU, most of a short command's own work), so a command that
-     * will lock an image ({@code vireo img …}) starts this first and parses its arguments
-     * meanwhile; a lock taken before the thread is done waits for it (class initialization).
-     */
-    public static void linkInBackground() {
-        Thread.ofPlatform().name("vireo-link-downcalls").daemon().start(() -> {
-            if (Calls.OPEN == null) return; // unavailable: forWriting opens unlocked, as documented
-        });
-    }
-
-    /**
      * Takes the writer's lock on {@code image}, or throws an {@link ImageException} naming the
      * process that holds the image. Returns null where locking is unavailable.
      */

@@ -1,5 +1,6 @@
 package dev.vireo.cli.img;
 
+import dev.vireo.image.CreateOptions;
 import dev.vireo.image.DiskImage;
 import dev.vireo.image.DiskImages;
 import dev.vireo.image.Extent;
@@ -44,6 +45,46 @@ final class ConvertCommand extends ImgVerb {
     @Parameters(index = "0", paramLabel = "SRC") String source;
     @Parameters(index = "1", paramLabel = "DST") String target;
 
+    /**
+     * The verb parsed without picocli, or null when {@code words} (what follows {@code convert})
+     * are not a plain invocation: only the options {@code -f -O -t -o} each followed by its value
+     * as a separate word, the flags {@code -c -p -q}, and exactly two other words, SRC and DST.
+     * Anything else (help, clustered or unknown options, a word missing) is left to picocli, which
+     * parses it and reports errors as usual. Building picocli's model is about half of a short
+     * convert's start-up ({@code ConvertCommandPlainTest} checks that both parse alike).
+     */
+    static ConvertCommand plain(List<String> words) {
+        ConvertCommand c = new ConvertCommand();
+        List<String> files = new ArrayList<>(2);
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            boolean takesValue = w.equals("-f") || w.equals("-O") || w.equals("-t") || w.equals("-o");
+            if (takesValue && i + 1 < words.size() && !words.get(i + 1).startsWith("-")) {
+                String value = words.get(++i);
+                switch (w) {
+                    case "-f" -> c.format = value;
+                    case "-O" -> c.outFormat = value;
+                    case "-t" -> c.cache = value;
+                    default -> c.options.add(value);
+                }
+            } else if (w.equals("-c")) {
+                c.compress = true;
+            } else if (w.equals("-p")) {
+                c.progress = true;
+            } else if (w.equals("-q")) {
+                c.quiet = true;
+            } else if (w.startsWith("-") || takesValue || files.size() == 2) {
+                return null;
+            } else {
+                files.add(w);
+            }
+        }
+        if (files.size() != 2) return null;
+        c.source = files.get(0);
+        c.target = files.get(1);
+        return c;
+    }
+
     @Override
     int execute() throws IOException {
         ImageFormat outFmt = ImageFormat.parse(outFormat);
@@ -51,11 +92,19 @@ final class ConvertCommand extends ImgVerb {
         if (!List.of("unsafe", "writeback", "none").contains(cache))
             throw new ImageException("-t must be unsafe, writeback or none, not '" + cache + "'");
         try (DiskImage src = open(source, format, true)) {
-            DiskImages.create(Path.of(target), CreateCommand.options(outFmt, src.size(), options, Path.of(target), null, null));
-            try (DiskImage dst = DiskImages.open(Path.of(target), OpenOptions.of(outFmt, false).withUnsafeCache()
-                    .withDirectIo(cache.equals("none")))) {
-                copy(src, dst, new Progress(out(), progress && !quiet));
-                if (!cache.equals("unsafe")) dst.flush();
+            CreateOptions create = CreateCommand.options(outFmt, src.size(), options, Path.of(target), null, null);
+            int c = create.clusterSize(); // zero detection's granularity (a bad size: create says so below)
+            int cluster = outFmt == ImageFormat.QCOW2 && Integer.bitCount(c) == 1 && c >= 512 && c <= 2 << 20 ? c : 65536;
+            // The reader starts before DST is created and opened: opening it for writing takes
+            // the image lock, whose first FFM downcall of the JVM links for tens of milliseconds,
+            // meanwhile the reader maps SRC and finds its zero clusters.
+            try (Reader reader = new Reader(src, cluster)) {
+                DiskImages.create(Path.of(target), create);
+                try (DiskImage dst = DiskImages.open(Path.of(target), OpenOptions.of(outFmt, false).withUnsafeCache()
+                        .withDirectIo(cache.equals("none")))) {
+                    write(reader, dst, new Progress(out(), progress && !quiet));
+                    if (!cache.equals("unsafe")) dst.flush();
+                }
             }
         }
         return 0;
@@ -71,41 +120,45 @@ final class ConvertCommand extends ImgVerb {
     private record Filled(Piece piece, ByteBuffer data, boolean pooled, int[] runs) { }
 
     /**
-     * Copies every range that some layer of SRC stores (the allocation map: unallocated and
-     * zero-flagged ranges are never read) in chunks, with a reader thread one chunk ahead of
-     * the writer: reading SRC and writing DST overlap, as in qemu-img's parallel requests.
-     * Data stored uncompressed in a raw or qcow2 file (the usual case) is not read at all but
-     * mapped ({@link SourceMaps}): the writer writes straight from the source's page cache, one
-     * kernel copy instead of two. The reader also finds the all-zero clusters, so that the writer
-     * only writes. Each image stays with one thread (DiskImage is single-threaded): the reader
-     * owns SRC, the calling thread owns DST.
+     * The reading half of a convert, on its own thread: it goes through every range that some
+     * layer of SRC stores (the allocation map: unallocated and zero-flagged ranges are never
+     * read) in chunks, and hands them to the writer with their runs of non-zero clusters, so that
+     * the writer only writes. Reading SRC and writing DST overlap, as in qemu-img's parallel
+     * requests. Data stored uncompressed in a raw or qcow2 file (the usual case) is not read at
+     * all but mapped ({@link SourceMaps}): the writer writes straight from the source's page
+     * cache, one kernel copy instead of two. Mapped chunks need no buffer, so the reader may run
+     * up to {@link #AHEAD} chunks ahead (faulting them in); read ones wait for one of the
+     * {@link #BUFFERS} buffers, made when first needed. The reader thread owns SRC until {@link #close}.
      */
-    private void copy(DiskImage src, DiskImage dst, Progress bar) throws IOException {
-        long size = src.size();
-        int cluster = dst instanceof Qcow2Image q ? q.header().clusterSize() : 65536;
-        int chunk = Math.max(CHUNK, cluster);
-        List<Piece> pieces = new ArrayList<>();
-        for (Extent e : Extents.of(src)) {
-            if (e.zero() || !e.present()) continue;
-            for (long pos = e.start(), end = e.start() + e.length(); pos < end; ) {
-                long alignedEnd = Math.min(end, ((pos / chunk) + 1) * chunk);
-                long offset = e.offset() < 0 ? -1 : e.offset() + (pos - e.start());
-                pieces.add(new Piece(pos, (int) (alignedEnd - pos), e.file(), offset));
-                pos = alignedEnd;
+    private static final class Reader implements AutoCloseable {
+        private static final int AHEAD = 32;
+        private final List<Piece> pieces = new ArrayList<>();
+        private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
+        private final BlockingQueue<Object> full = new ArrayBlockingQueue<>(AHEAD);
+        private final SourceMaps maps = new SourceMaps();
+        private final Thread thread;
+        private int buffers; // pooled pieces so far (the first BUFFERS make the buffers), reader thread only
+
+        Reader(DiskImage src, int cluster) throws IOException {
+            int chunk = Math.max(CHUNK, cluster);
+            for (Extent e : Extents.of(src)) {
+                if (e.zero() || !e.present()) continue;
+                for (long pos = e.start(), end = e.start() + e.length(); pos < end; ) {
+                    long alignedEnd = Math.min(end, ((pos / chunk) + 1) * chunk);
+                    long offset = e.offset() < 0 ? -1 : e.offset() + (pos - e.start());
+                    pieces.add(new Piece(pos, (int) (alignedEnd - pos), e.file(), offset));
+                    pos = alignedEnd;
+                }
             }
-        }
-        BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
-        for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(chunk));
-        BlockingQueue<Object> full = new ArrayBlockingQueue<>(BUFFERS + 1);
-        try (SourceMaps maps = new SourceMaps()) {
             MemorySegment zeros = Arena.ofAuto().allocate(cluster);
-            Thread reader = Thread.ofPlatform().name("vireo-convert-read").daemon().start(() -> {
+            thread = Thread.ofPlatform().name("vireo-convert-read").daemon().start(() -> {
                 try {
                     for (Piece p : pieces) {
                         ByteBuffer data = maps.slice(p.file(), p.offset(), p.length());
                         boolean pooled = data == null;
                         if (pooled) {
-                            data = free.take();
+                            // buffers are made when first needed: a mapped source needs none
+                            data = buffers++ < BUFFERS ? ByteBuffer.allocateDirect(chunk) : free.take();
                             src.read(p.position(), data.clear().limit(p.length()));
                         }
                         int[] runs = nonZeroRuns(MemorySegment.ofBuffer(data.clear()), p.position(), p.length(), cluster, zeros);
@@ -121,27 +174,56 @@ final class ConvertCommand extends ImgVerb {
                             + e.getMessage(), e));
                 }
             });
-            try {
-                for (int i = 0; i < pieces.size(); i++) {
-                    Object next = full.take();
-                    if (next instanceof IOException e) throw e;
-                    if (next instanceof RuntimeException e) throw e;
-                    Filled f = (Filled) next;
-                    writeRuns(dst, f.piece().position(), f.data(), f.runs(), cluster);
-                    if (f.pooled()) free.put(f.data());
-                    bar.update(f.piece().position() + f.piece().length(), size);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("convert interrupted");
-            } finally {
-                reader.interrupt();
+        }
+
+        /** The next chunk, in order; throws the reader's failure. */
+        Filled next() throws IOException, InterruptedException {
+            Object next = full.take();
+            if (next instanceof IOException e) throw e;
+            if (next instanceof RuntimeException e) throw e;
+            return (Filled) next;
+        }
+
+        /** Gives a chunk's buffer back to the reader once it is written. */
+        void done(Filled f) throws InterruptedException {
+            if (f.pooled()) free.put(f.data());
+        }
+
+        /** Stops the reader (if it is still going) and unmaps SRC. */
+        @Override
+        public void close() {
+            thread.interrupt();
+            boolean interrupted = false;
+            while (thread.isAlive()) {
                 try {
-                    reader.join();
+                    thread.join();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    interrupted = true;
                 }
             }
+            maps.close();
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes what {@code reader} hands over into DST (this thread owns DST), in order: runs of
+     * fresh qcow2 clusters are allocated contiguously, written and mapped with one refcount
+     * update and one L2 write each, data before the metadata that points at it.
+     */
+    private void write(Reader reader, DiskImage dst, Progress bar) throws IOException {
+        long size = dst.size();
+        int cluster = dst instanceof Qcow2Image q ? q.header().clusterSize() : 65536;
+        try {
+            for (int i = 0; i < reader.pieces.size(); i++) {
+                Filled f = reader.next();
+                writeRuns(dst, f.piece().position(), f.data(), f.runs(), cluster);
+                reader.done(f);
+                bar.update(f.piece().position() + f.piece().length(), size);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("convert interrupted");
         }
         bar.finish(size);
     }

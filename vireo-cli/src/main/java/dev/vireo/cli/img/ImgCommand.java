@@ -4,6 +4,7 @@ import picocli.CommandLine.Command;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code vireo img}: qemu-img's verbs on raw, qcow2, VMDK and VDI images.
@@ -30,4 +31,14 @@ public final class ImgCommand {
             Map.entry("resize", "dev.vireo.cli.img.ResizeCommand"),
             Map.entry("compare", "dev.vireo.cli.img.CompareCommand"),
             Map.entry("map", "dev.vireo.cli.img.MapCommand"));
+
+    /**
+     * {@code vireo img VERB words…} ready to call without picocli, or null to parse it with
+     * picocli: only {@code convert} in its plain forms ({@link ConvertCommand#plain}). The
+     * callable returns the exit code and throws what picocli's execution would pass to
+     * {@code Main}'s error handler.
+     */
+    public static Callable<Integer> plainVerb(String verb, List<String> words) {
+        return verb.equals("convert") ? ConvertCommand.plain(words) : null;
+    }
 }

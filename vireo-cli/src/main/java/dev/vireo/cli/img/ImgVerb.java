@@ -38,7 +38,14 @@ abstract class ImgVerb implements Callable<Integer> {
         }
     }
 
-    PrintWriter out() { return spec.commandLine().getOut(); }
+    /** Where the verb prints: picocli's writer, or standard output when run without picocli ({@link ImgCommand#plainVerb}). */
+    PrintWriter out() {
+        if (spec != null) return spec.commandLine().getOut();
+        if (plainOut == null) plainOut = new PrintWriter(System.out, true);
+        return plainOut;
+    }
+
+    private PrintWriter plainOut;
 
     static ImageFormat format(String name) throws IOException { return name == null ? null : ImageFormat.parse(name); }
 

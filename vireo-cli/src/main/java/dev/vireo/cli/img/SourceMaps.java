@@ -1,5 +1,7 @@
 package dev.vireo.cli.img;
 
+import dev.vireo.image.raw.FileSpace;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,9 +17,9 @@ import java.util.Map;
  * Read-only mappings of the files that hold a convert's source data, one per file, mapped when
  * first asked and unmapped together on close. Data stored uncompressed (raw files, qcow2 data
  * clusters) then goes to the output straight from the source's page cache: one kernel copy (the
- * write) instead of two (a read into a buffer, then the write). {@link #slice} faults the pages
- * in (with MADV_WILLNEED readahead, for sources on disk) on the calling thread, the convert's
- * reader, so that the writer's copy does not wait on them.
+ * write) instead of two (a read into a buffer, then the write). {@link #slice} maps the pages
+ * in (MADV_POPULATE_READ, which also reads what is not cached; without it, touching each page)
+ * on the calling thread, the convert's reader, so that the writer's copy does not wait on them.
  *
  * <p>A source file truncated by another process while mapped makes the access fail with an
  * {@link InternalError} (SIGBUS), not a crash; readers take no lock on images, as in QEMU.
@@ -37,7 +39,7 @@ final class SourceMaps implements AutoCloseable {
         }
         if (map == UNMAPPABLE || offset + length > map.byteSize()) return null;
         MemorySegment slice = map.asSlice(offset, length);
-        slice.load();
+        if (!FileSpace.populate(slice)) slice.load();
         return slice.asByteBuffer();
     }
 
