@@ -73,7 +73,9 @@ final class DaemonCommand implements Callable<Integer> {
         // Absolute class path entries: a VMM must not depend on the directory the daemon started in.
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xss4m"));
+        // PerMethodTrapLimit=0 as in the launcher: the RISC-V interpreter loop is compiled once, not again after every rare path.
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+                "-XX:PerMethodTrapLimit=0", "-Xss4m"));
         command.addAll(guestAotFlags());
         command.addAll(List.of("-cp", classPath, Main.class.getName(), "vmm"));
         return List.copyOf(command);

@@ -44,6 +44,8 @@ public final class Hart implements Runnable {
     final Trap trap = new Trap();
     final Csr csr;
     final Mmu mmu;
+    /** Translated block classes shared with the machine's other harts. */
+    final BlockTable blockTable;
     private final Interpreter interpreter;
     long pc;
     int priv = 3;
@@ -57,14 +59,24 @@ public final class Hart implements Runnable {
     boolean waiting;
     private long instret;
 
-    public Hart(int hartId, GuestMemory ram, MmioBus bus, MachineClock clock, Reservations reservations) {
+    /**
+     * A hart whose translated block classes are shared with the other harts built with the same
+     * {@code blockTable} (one per machine, over the same {@code ram}; see {@link BlockTable}).
+     */
+    public Hart(int hartId, GuestMemory ram, MmioBus bus, MachineClock clock, Reservations reservations, BlockTable blockTable) {
         this.hartId = hartId;
         this.clock = clock;
         this.reservations = reservations;
+        this.blockTable = blockTable;
         this.csr = new Csr(this);
         this.mmu = new Mmu(this, ram, bus);
         this.interpreter = new Interpreter(this, new SystemOps(this));
         mmu.updateContext();
+    }
+
+    /** A hart that shares its translated block classes with no other. */
+    public Hart(int hartId, GuestMemory ram, MmioBus bus, MachineClock clock, Reservations reservations) {
+        this(hartId, ram, bus, clock, reservations, new BlockTable());
     }
 
     /** The machine's pause gate, which {@link #run()} checks between batches. Only before the hart runs. */
@@ -233,7 +245,8 @@ public final class Hart implements Runnable {
         if (TRACE_STATS) System.err.printf("hart %d: %d instructions, %d system operations, %d traps; %s%n",
                 hartId, instret, interpreter.systemOps, interpreter.traps, mmu.code.statistics()
                         + (interpreter.translator == null ? "" : "; " + interpreter.blockInstructions
-                        + " instructions in translated blocks, " + interpreter.translator.statistics()));
+                        + " instructions in translated blocks, " + interpreter.translator.statistics()
+                        + "; " + blockTable.statistics()));
         if (Interpreter.PROFILE) {
             for (int op = 0; op < 256; op++) {
                 if (interpreter.opCount[op] > 0) System.err.printf("op %d: %d calls, %.1f ms%n", op, interpreter.opCount[op], interpreter.opNanos[op] / 1e6);

@@ -15,6 +15,8 @@ final class Interpreter {
     private final long[] x;
     private final Mmu mmu;
     private final SystemOps system;
+    /** The block classes of the machine's harts. */
+    private final BlockTable table;
     /** Translates hot code to JVM bytecode; null when translation is off ({@code -Dvireo.riscv.jit=false}). */
     Translator translator = Translator.fromSystemProperties();
     /** Instructions executed so far in the current batch (read by counter CSRs). */
@@ -29,6 +31,7 @@ final class Interpreter {
         this.x = hart.x;
         this.mmu = hart.mmu;
         this.system = system;
+        this.table = hart.blockTable;
     }
 
     /** Runs at most {@code budget} instructions from hart.pc; returns how many retired or trapped. */
@@ -40,6 +43,7 @@ final class Interpreter {
         DecodedPage page = null;
         long[] slots = null;
         final Translator translator = this.translator;
+        final BlockTable table = this.table;
         Block[] blocks = null;
         Block active = null; // the block running, if any, when a trap arrives
         int n = 0, limit = budget;
@@ -64,14 +68,13 @@ final class Interpreter {
                                 blockInstructions += block.count;
                                 if ((block.executed += block.count) >= translator.hotThreshold && !block.hot && !block.hotRequested) {
                                     block.hotRequested = true;
-                                    translator.request(page, idx, true);
+                                    translator.request(table, page, idx, true);
                                 }
                                 if (page.dropped) curPage = -1;
                                 continue;
                             }
-                        } else if (++page.heat[idx] >= translator.threshold) {
-                            page.heat[idx] = Integer.MIN_VALUE; // asked once: a background translation may take a while
-                            translator.request(page, idx, false);
+                        } else if (++page.heat[idx] >= translator.checkThreshold) {
+                            translator.warm(table, page, idx); // a block from another hart, or heat summed over the harts
                             continue;
                         }
                     }

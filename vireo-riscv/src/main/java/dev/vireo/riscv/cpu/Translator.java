@@ -7,6 +7,7 @@ import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -48,6 +49,7 @@ final class Translator {
     static final int MAX_LENGTH = 64;
     static final int DEFAULT_THRESHOLD = 50_000;
     static final int DEFAULT_HOT_THRESHOLD = 20_000_000;
+    static final int DEFAULT_CHECK_THRESHOLD = 1_000;
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final ClassDesc CD_BLOCK = desc(Block.class), CD_MMU = desc(Mmu.class),
@@ -73,19 +75,34 @@ final class Translator {
     final int hotThreshold;
     /** Translate on the shared background thread ({@link #request}) rather than on the hart's. */
     final boolean background;
+    /** Reuse the classes other harts made and sum the heat of all harts ({@link BlockTable}). */
+    final boolean shared;
+    /**
+     * Dispatches of a slot after which the hart looks in the {@link BlockTable} for its block and
+     * adds its heat to the sum there ({@link #warm}); the threshold itself when not shared.
+     */
+    final int checkThreshold;
     /**
      * Counters for {@code -Dvireo.riscv.trace=stats}, written by the thread that translates (the
      * background thread, or the hart's); read without synchronization for the statistics only.
      */
-    long blocks, hotBlocks, instructions, rejected, nanos, buildNanos, defineNanos;
+    long blocks, hotBlocks, instructions, rejected, nanos, buildNanos, defineNanos, reusedInTranslator;
+    /** Blocks the hart took from the {@link BlockTable} itself, without a request (hart's thread). */
+    long reused;
     /** Requests queued for the background thread and not yet installed. */
     private final AtomicInteger pending = new AtomicInteger();
 
-    Translator(int threshold, int hotThreshold, boolean background) {
+    Translator(int threshold, int hotThreshold, boolean background, boolean shared, int checkThreshold) {
         CompilerDirectives.installOnce();
         this.threshold = Math.max(1, threshold);
         this.hotThreshold = Math.max(1, hotThreshold);
         this.background = background;
+        this.shared = shared;
+        this.checkThreshold = shared ? Math.clamp(checkThreshold, 1, this.threshold) : this.threshold;
+    }
+
+    Translator(int threshold, int hotThreshold, boolean background) {
+        this(threshold, hotThreshold, background, true, DEFAULT_CHECK_THRESHOLD);
     }
 
     Translator(int threshold, int hotThreshold) { this(threshold, hotThreshold, false); }
@@ -97,7 +114,36 @@ final class Translator {
         if (!Boolean.parseBoolean(System.getProperty("vireo.riscv.jit", "true"))) return null;
         return new Translator(Integer.getInteger("vireo.riscv.jit.threshold", DEFAULT_THRESHOLD),
                 Integer.getInteger("vireo.riscv.jit.hot", DEFAULT_HOT_THRESHOLD),
-                Boolean.parseBoolean(System.getProperty("vireo.riscv.jit.background", "true")));
+                Boolean.parseBoolean(System.getProperty("vireo.riscv.jit.background", "true")),
+                Boolean.parseBoolean(System.getProperty("vireo.riscv.jit.shared", "true")),
+                Integer.getInteger("vireo.riscv.jit.check", DEFAULT_CHECK_THRESHOLD));
+    }
+
+    /**
+     * Called by the hart when slot {@code idx} of {@code page} has started {@link #checkThreshold}
+     * dispatches since the last call: installs the block at once if another hart already made its
+     * class for the same bytes; otherwise adds the slot's heat to the sum in {@code table} and asks
+     * for the block once the sum reaches {@link #threshold}. Without sharing (or without a table)
+     * it simply asks for the block.
+     */
+    void warm(BlockTable table, DecodedPage page, int idx) {
+        if (!shared || table == null) {
+            page.heat[idx] = Integer.MIN_VALUE; // asked once: a background translation may take a while
+            request(table, page, idx, false);
+            return;
+        }
+        Block block = table.lookup(page, idx, false);
+        if (block != null) {
+            reused++;
+            page.blocks[idx] = block;
+            return;
+        }
+        if (table.warm(page, idx, page.heat[idx], threshold) >= threshold) {
+            page.heat[idx] = Integer.MIN_VALUE;
+            request(table, page, idx, false);
+        } else {
+            page.heat[idx] = 0;
+        }
     }
 
     /**
@@ -107,17 +153,27 @@ final class Translator {
      * interpreting. Either way the block is exact; only when it starts to run differs. Called by
      * the hart that owns the page, after {@link DecodedPage#blocks()}.
      */
-    void request(DecodedPage page, int start, boolean hot) {
+    void request(BlockTable table, DecodedPage page, int start, boolean hot) {
+        if (!shared) table = null;
+        if (table != null) {
+            Block block = table.lookup(page, start, hot);
+            if (block != null) {
+                reused++;
+                page.blocks[start] = block;
+                return;
+            }
+        }
         if (!background) {
-            page.blocks[start] = translate(page, start, hot);
+            page.blocks[start] = translate(table, page, start, hot);
             return;
         }
-        cool(page, start);
+        cool(table, page, start);
         pending.incrementAndGet();
+        BlockTable shared = table;
         Background.THREAD.execute(() -> {
             try {
                 // A dropped page is never run again: nothing to install.
-                if (!page.dropped) BLOCK_ARRAY.setRelease(page.blocks, start, translate(page, start, hot));
+                if (!page.dropped) BLOCK_ARRAY.setRelease(page.blocks, start, translate(shared, page, start, hot));
             } finally {
                 pending.decrementAndGet();
             }
@@ -131,7 +187,7 @@ final class Translator {
      * ask for an overlapping block of its own. A slot that really is entered on its own (a jump
      * into the run) warms up again and gets its block later.
      */
-    private static void cool(DecodedPage page, int start) {
+    private static void cool(BlockTable table, DecodedPage page, int start) {
         int idx = start, end = Math.min(DecodedPage.SLOTS, start + 2 * MAX_LENGTH);
         while (true) {
             long slot = page.slots[idx];
@@ -139,6 +195,7 @@ final class Translator {
             idx += ((int) slot & COMPRESSED) != 0 ? 1 : 2;
             if (idx >= end) break;
             if (page.heat[idx] > 0) page.heat[idx] = 0; // a slot already asked for stays asked for
+            if (table != null) table.cool(page, idx);
         }
     }
 
@@ -166,15 +223,22 @@ final class Translator {
     }
 
     String statistics() {
-        return String.format("translated %d blocks (%d again as hot; %d instructions, %d slots refused) in %.1f ms (bytecode %.1f ms, class definition %.1f ms)",
-                blocks, hotBlocks, instructions, rejected, nanos / 1e6, buildNanos / 1e6, defineNanos / 1e6);
+        return String.format("translated %d blocks (%d again as hot; %d instructions, %d slots refused) in %.1f ms (bytecode %.1f ms, class definition %.1f ms); %d blocks reused from the shared table (%d by the hart, %d on request)",
+                blocks, hotBlocks, instructions, rejected, nanos / 1e6, buildNanos / 1e6, defineNanos / 1e6,
+                reused + reusedInTranslator, reused, reusedInTranslator);
     }
 
     /** A block starting at slot {@code start} of {@code page}, or {@link Block#NONE} if none can start there. */
-    Block translate(DecodedPage page, int start) { return translate(page, start, false); }
+    Block translate(DecodedPage page, int start) { return translate(null, page, start, false); }
 
     /** Same; a {@code hot} block is compiled by HotSpot with the Mmu accessors inlined. */
-    Block translate(DecodedPage page, int start, boolean hot) {
+    Block translate(DecodedPage page, int start, boolean hot) { return translate(null, page, start, hot); }
+
+    /**
+     * Same, through {@code table} (if not null): the class another hart made from the same bytes
+     * is instantiated instead of translating again, and a new class is published there.
+     */
+    Block translate(BlockTable table, DecodedPage page, int start, boolean hot) {
         long t0 = System.nanoTime();
         List<Long> code = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
@@ -187,11 +251,21 @@ final class Translator {
             idx += ((int) slot & COMPRESSED) != 0 ? 1 : 2;
             if (endsBlock((int) slot & 0xFF)) break;
         }
+        int end = (idx - start) * 2;
+        if (table != null) {
+            Block block = table.lookup(page, start, hot);
+            if (block != null) {
+                reusedInTranslator++;
+                return block;
+            }
+        }
         if (code.isEmpty()) {
             rejected++;
+            // The first instruction decides that no block starts here: share that too.
+            if (table != null) table.put(page, start, new BlockTable.Translation(
+                    guestBytes(page, start, Math.min(4, 4096 - start * 2)), 0, hot, null));
             return Block.NONE;
         }
-        int end = (idx - start) * 2;
         byte[] bytes = CLASS_FILE.build(hot ? CD_HOT_NAME : CD_NAME, cb -> cb
                 .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC)
                 .withSuperclass(CD_BLOCK)
@@ -205,9 +279,11 @@ final class Translator {
             buildNanos += t1 - t0;
             defineNanos += t2 - t1;
             MethodHandle init = hidden.findConstructor(hidden.lookupClass(),
-                    MethodType.methodType(void.class, DecodedPage.class, int.class));
-            Block block = (Block) init.invoke(page, code.size());
+                    MethodType.methodType(void.class, DecodedPage.class, int.class))
+                    .asType(MethodType.methodType(Block.class, DecodedPage.class, int.class));
+            Block block = (Block) init.invokeExact(page, code.size());
             block.hot = hot;
+            if (table != null) table.put(page, start, new BlockTable.Translation(guestBytes(page, start, end), code.size(), hot, init));
             blocks++;
             if (hot) hotBlocks++;
             instructions += code.size();
@@ -216,6 +292,13 @@ final class Translator {
         } catch (Throwable e) {
             throw new IllegalStateException("translating a block failed", e);
         }
+    }
+
+    /** A copy of {@code size} bytes of {@code page}'s snapshot from slot {@code start}. */
+    private static MemorySegment guestBytes(DecodedPage page, int start, int size) {
+        MemorySegment bytes = MemorySegment.ofArray(new byte[size]);
+        MemorySegment.copy(page.snapshot, start * 2L, bytes, 0, size);
+        return bytes;
     }
 
     private static boolean translatable(int op) {

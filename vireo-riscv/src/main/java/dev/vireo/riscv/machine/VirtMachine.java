@@ -17,6 +17,7 @@ import dev.vireo.riscv.MachineException;
 import dev.vireo.riscv.PauseGate;
 import dev.vireo.riscv.boot.BootLoader;
 import dev.vireo.riscv.boot.FirmwareDynamicInfo;
+import dev.vireo.riscv.cpu.BlockTable;
 import dev.vireo.riscv.cpu.Hart;
 import dev.vireo.riscv.cpu.Reservations;
 import dev.vireo.riscv.platform.aclint.Aclint;
@@ -98,8 +99,9 @@ public final class VirtMachine implements Machine {
                             config.cpus(), config.memoryBytes(), config.bootargs(), initrdStart, initrdEnd, slots)));
 
             Reservations reservations = new Reservations(config.cpus());
+            BlockTable blockTable = new BlockTable(); // the harts translate each block of this RAM once
             for (int h = 0; h < config.cpus(); h++) {
-                hartArray[h] = new Hart(h, ram, bus, clock, reservations);
+                hartArray[h] = new Hart(h, ram, bus, clock, reservations, blockTable);
                 hartArray[h].pauseGate(pauseGate);
             }
             this.harts = List.of(hartArray);

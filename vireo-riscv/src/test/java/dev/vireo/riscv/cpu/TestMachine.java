@@ -18,10 +18,12 @@ final class TestMachine implements AutoCloseable {
     final MmioBus bus = new MmioBus();
     final MachineClock clock = new MachineClock();
     final List<Hart> harts = new ArrayList<>();
+    /** Shared by the harts, as in a machine. */
+    final BlockTable blockTable = new BlockTable();
 
     TestMachine(int n) {
         Reservations reservations = new Reservations(n);
-        for (int i = 0; i < n; i++) harts.add(new Hart(i, ram, bus, clock, reservations));
+        for (int i = 0; i < n; i++) harts.add(new Hart(i, ram, bus, clock, reservations, blockTable));
         bus.register(Asm.HALT_DEVICE, 0x1000, new MmioDevice() {
             @Override public long read(long offset, int size) { return 0; }
             @Override public void write(long offset, int size, long value) { harts.forEach(Hart::requestStop); }
