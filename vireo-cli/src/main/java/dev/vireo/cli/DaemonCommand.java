@@ -74,23 +74,8 @@ final class DaemonCommand implements Callable<Integer> {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
         // PerMethodTrapLimit=0 as in the launcher: the RISC-V interpreter loop is compiled once, not again after every rare path.
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
-                "-XX:PerMethodTrapLimit=0", "-Xss4m"));
-        command.addAll(guestAotFlags());
-        command.addAll(List.of("-cp", classPath, Main.class.getName(), "vmm"));
-        return List.copyOf(command);
-    }
-
-    /**
-     * The JVM flags that start a VMM from the launcher's AOT cache for guest runs, as {@code
-     * ./vireo run} starts (docs/virt-machine.md, "Start-up"): the launcher names the cache in
-     * the system property {@code vireo.aot.guest}, which the flags pass on (to a detached
-     * daemon too). None when there is no such cache.
-     */
-    static List<String> guestAotFlags() {
-        String cache = System.getProperty("vireo.aot.guest", "");
-        if (cache.isEmpty() || !Files.isRegularFile(Path.of(cache))) return List.of();
-        return List.of("-Dvireo.aot.guest=" + cache, "-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:PerMethodTrapLimit=0", "-Xss4m",
+                "-cp", classPath, Main.class.getName(), "vmm");
     }
 
     private int detach(VireoHome home) throws Exception {

@@ -23,8 +23,6 @@ class LauncherAotCacheTest {
     @TempDir Path root;
     private Path log;
     private Path target;
-    /** XDG_CACHE_HOME of the runs: the default guest counts as prepared once vireo/guest/current exists. */
-    private Path xdgCache;
 
     private static Path repositoryRoot() {
         Path p = Path.of("").toAbsolutePath();
@@ -52,12 +50,10 @@ class LauncherAotCacheTest {
         Files.writeString(java, """
                 #!/bin/sh
                 echo "$*" >> "$JAVA_LOG"
-                case "$*" in *GuestTraining*) [ -n "$NO_GUEST" ] && exit 3 ;; esac
                 for a in "$@"; do
                   case "$a" in -XX:AOTCacheOutput=*) [ -n "$TRAINING_FAILS" ] && exit 1; echo cache > "${a#-XX:AOTCacheOutput=}" ;; esac
                 done
                 """);
-        xdgCache = Files.createDirectories(root.resolve("xdg-cache"));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -71,7 +67,6 @@ class LauncherAotCacheTest {
         List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("vireo").toString()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("XDG_CACHE_HOME", xdgCache.toString());
         pb.environment().put("JAVA_HOME", root.resolve("jdk").toString());
         pb.environment().put("JAVA_LOG", log.toString());
         pb.environment().remove("VIREO_AOT");
@@ -130,58 +125,12 @@ class LauncherAotCacheTest {
         assertThat(caches()).isEmpty();
     }
 
-    private List<String> runGuest(String... env) throws Exception {
-        return launch(List.of("run", "--kernel", "k"), env);
-    }
-
-    private void prepareGuest() throws IOException {
-        Files.createDirectories(xdgCache.resolve("vireo/guest"));
-        Files.writeString(xdgCache.resolve("vireo/guest/current"), "some-guest\n");
-    }
-
-    @Test
-    void guestRunsTrainTheirOwnCacheOnceTheDefaultGuestIsPrepared() throws Exception {
-        List<String> unprepared = runGuest();
-        assertThat(unprepared).singleElement().asString().doesNotContain("AOT").contains("-XX:+UseParallelGC", "run --kernel k");
-        prepareGuest();
-        List<String> first = runGuest();
-        assertThat(first).hasSize(2);
-        assertThat(first.get(0)).contains("-XX:+UseParallelGC", "-XX:AOTCacheOutput=", "dev.vireo.cli.GuestTraining");
-        assertThat(first.get(1)).contains("-XX:+UseParallelGC", "-XX:AOTCache=", "guest-", "run --kernel k");
-        assertThat(caches()).singleElement().asString().startsWith("guest-");
-        assertThat(runGuest()).singleElement().asString().contains("-XX:AOTCache=" + target.resolve(caches().getFirst()));
-        // The short commands' cache is another one, trained by its own run.
-        assertThat(run().getFirst()).contains("dev.vireo.cli.StartupTraining");
-        assertThat(caches()).hasSize(2);
-    }
-
-    @Test
-    void aGuestTrainingThatFindsNoGuestIsTriedAgainLater() throws Exception {
-        prepareGuest();
-        List<String> first = runGuest("NO_GUEST", "1");
-        assertThat(first).hasSize(2);
-        assertThat(first.get(1)).doesNotContain("AOTCache").contains("run --kernel k");
-        assertThat(caches()).isEmpty();
-        assertThat(runGuest().getFirst()).contains("dev.vireo.cli.GuestTraining");
-        assertThat(caches()).singleElement().asString().startsWith("guest-");
-    }
-
     @Test
     void longRunningCommandsDoNotUseIt() throws Exception {
-        for (String command : List.of("daemon", "vmm", "net")) {
+        for (String command : List.of("run", "demo", "vmm", "daemon", "net")) {
             assertThat(launch(List.of(command, "--help"))).singleElement().asString()
-                    .doesNotContain("AOT").doesNotContain("vireo.aot").contains("-XX:+UseParallelGC");
+                    .doesNotContain("AOT").contains("-XX:+UseParallelGC", "-XX:PerMethodTrapLimit=0");
         }
-    }
-
-    @Test
-    void theDaemonIsToldWhereTheGuestCacheIsForItsVmms() throws Exception {
-        prepareGuest();
-        List<String> lines = launch(List.of("daemon"));
-        assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).contains("dev.vireo.cli.GuestTraining");
-        assertThat(lines.get(1)).contains("-Dvireo.aot.guest=" + target.resolve(caches().getFirst()), "-jar")
-                .doesNotContain("-XX:AOTCache");
     }
 
     @Test
