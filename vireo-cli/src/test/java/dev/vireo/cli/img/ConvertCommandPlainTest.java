@@ -52,7 +52,7 @@ class ConvertCommandPlainTest {
     }
 
     /** Exit code and standard error of {@code vireo args…}. */
-    private static String run(String... args) {
+    static String run(String... args) {
         PrintStream old = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));

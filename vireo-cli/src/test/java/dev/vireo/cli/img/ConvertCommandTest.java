@@ -1,14 +1,10 @@
 package dev.vireo.cli.img;
 
-import dev.vireo.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,14 +27,7 @@ class ConvertCommandTest {
     }
 
     private static String run(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return Main.execute(args) + " " + err.toString(StandardCharsets.UTF_8);
-        } finally {
-            System.setErr(old);
-        }
+        return ConvertCommandPlainTest.run(args);
     }
 
     private static boolean readerAlive() {

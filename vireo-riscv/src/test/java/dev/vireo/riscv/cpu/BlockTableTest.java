@@ -122,18 +122,7 @@ class BlockTableTest {
 
     @Test
     void trapInAReusedBlockIsPrecise() {
-        String walk = TranslatorTest.HANDLER + """
-                la a5, walk
-                li t1, 0x807fffc0        # 8 doublewords below the end of RAM
-                li s0, 0
-                li s1, 0
-                walk:
-                  ld t2, 0(t1)
-                  addi s0, s0, 1
-                  add s1, s1, t2
-                  addi t1, t1, 8
-                  j walk
-                """;
+        String walk = TranslatorTest.WALK_OFF_THE_END_OF_RAM;
         long[][] expected = interpreted(walk, null);
         try (TestMachine m = new TestMachine(2)) {
             long[][] actual = runOneAfterTheOther(walk, () -> new Translator(1), null, m);

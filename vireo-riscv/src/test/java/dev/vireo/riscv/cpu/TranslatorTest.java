@@ -32,6 +32,20 @@ class TranslatorTest {
             handler_end:
             """;
 
+    /** Sums doublewords upward from 64 bytes below the end of RAM until the load past it traps (s0 counts the loads). */
+    static final String WALK_OFF_THE_END_OF_RAM = HANDLER + """
+                la a5, walk
+                li t1, 0x807fffc0        # 8 doublewords below the end of RAM
+                li s0, 0
+                li s1, 0
+                walk:
+                  ld t2, 0(t1)
+                  addi s0, s0, 1
+                  add s1, s1, t2
+                  addi t1, t1, 8
+                  j walk
+                """;
+
     /** What a run leaves behind. */
     record State(long[] x, long pc, long instret, long[] scratch, long blocks) {
         long reg(String name) { return x[Registers.number(name)]; }
@@ -148,18 +162,7 @@ class TranslatorTest {
 
     @Test
     void trapInALaterPassOfABlockLoopIsPrecise() {
-        State s = both(HANDLER + """
-                la a5, walk
-                li t1, 0x807fffc0        # 8 doublewords below the end of RAM
-                li s0, 0
-                li s1, 0
-                walk:
-                  ld t2, 0(t1)
-                  addi s0, s0, 1
-                  add s1, s1, t2
-                  addi t1, t1, 8
-                  j walk
-                """);
+        State s = both(WALK_OFF_THE_END_OF_RAM);
         assertThat(s.reg("s8")).isEqualTo(Trap.LOAD_ACCESS);
         assertThat(s.reg("s9")).isEqualTo(0x8080_0000L);
         assertThat(s.reg("s0")).isEqualTo(8);
