@@ -64,9 +64,7 @@ class NetPrivilegeTest {
     void aDaemonWithoutCapNetAdminRefusesAHostOnlyNetworkWithTheFix() throws Exception {
         Path home = dir.resolve("h");
         try (VireoProcess daemon = vireo("daemon")) {
-            Path api = home.resolve("run/api.sock");
-            for (int i = 0; i < 600 && !Files.exists(api) && daemon.isAlive(); i++) Thread.sleep(100);
-            assertThat(api).as(daemon.stdout() + daemon.stderr()).exists();
+            daemon.awaitDaemon(home);
             System.setProperty("vireo.home", home.toString());
             try {
                 CliTest.Run refused = CliTest.vireo("net", "create", "ho", "--mode", "hostonly", "--subnet", "192.168.59.1/24");

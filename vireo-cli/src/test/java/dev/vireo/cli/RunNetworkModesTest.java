@@ -112,9 +112,7 @@ class RunNetworkModesTest {
         namespace.run("ip", "link", "set", "dev", "vbr0", "up");
         Path home = Files.createDirectories(dir.resolve("h"));
         VireoProcess daemon = start(namespace.wrapper(), Map.of("VIREO_HOME", home.toString()), "daemon");
-        Path api = home.resolve("run/api.sock");
-        for (int i = 0; i < 600 && !Files.exists(api) && daemon.isAlive(); i++) Thread.sleep(100);
-        assertThat(api).as(daemon.stdout() + daemon.stderr()).exists();
+        daemon.awaitDaemon(home);
         System.setProperty("vireo.home", home.toString());
 
         DaemonApiTest.ok(CliTest.vireo("net", "create", "ho", "--mode", "hostonly", "--subnet", "192.168.58.1/24"));

@@ -1,5 +1,7 @@
 package dev.vireo.cli;
 
+import dev.vireo.daemon.VireoHome;
+import dev.vireo.daemon.client.DaemonClient;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -55,6 +57,24 @@ final class VireoProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         return new VireoProcess(builder.start());
+    }
+
+    /**
+     * Waits until this process, a {@code vireo daemon} with its home at {@code home}, answers on its
+     * API socket (the socket file alone is not enough: it may exist before anyone listens, or
+     * outlive a daemon that died); fails with the daemon's output if it exits or 60 s pass.
+     */
+    void awaitDaemon(Path home) throws InterruptedException {
+        DaemonClient client = new DaemonClient(new VireoHome(home));
+        for (int i = 0; i < 600 && isAlive(); i++) {
+            try {
+                client.call("GET", "/api/version", null);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the daemon did not answer on " + home.resolve("run/api.sock") + ":\n" + stdout() + stderr());
     }
 
     private static Thread pump(InputStream in, StringBuffer into, String name) {
