@@ -239,6 +239,13 @@ final class Translator {
      * is instantiated instead of translating again, and a new class is published there.
      */
     Block translate(BlockTable table, DecodedPage page, int start, boolean hot) {
+        if (table != null) {
+            Block block = table.lookup(page, start, hot);
+            if (block != null) {
+                reusedInTranslator++;
+                return block;
+            }
+        }
         long t0 = System.nanoTime();
         List<Long> code = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
@@ -252,13 +259,6 @@ final class Translator {
             if (endsBlock((int) slot & 0xFF)) break;
         }
         int end = (idx - start) * 2;
-        if (table != null) {
-            Block block = table.lookup(page, start, hot);
-            if (block != null) {
-                reusedInTranslator++;
-                return block;
-            }
-        }
         if (code.isEmpty()) {
             rejected++;
             // The first instruction decides that no block starts here: share that too.
