@@ -138,8 +138,11 @@ final class ConvertCommand extends ImgVerb {
         private final SourceMaps maps = new SourceMaps();
         private final Thread thread;
         private int buffers; // pooled pieces so far (the first BUFFERS make the buffers), reader thread only
+        /** DST's cluster size: the granularity of zero detection and of the runs handed over. */
+        final int cluster;
 
         Reader(DiskImage src, int cluster) throws IOException {
+            this.cluster = cluster;
             int chunk = Math.max(CHUNK, cluster);
             for (Extent e : Extents.of(src)) {
                 if (e.zero() || !e.present()) continue;
@@ -213,11 +216,10 @@ final class ConvertCommand extends ImgVerb {
      */
     private void write(Reader reader, DiskImage dst, Progress bar) throws IOException {
         long size = dst.size();
-        int cluster = dst instanceof Qcow2Image q ? q.header().clusterSize() : 65536;
         try {
             for (int i = 0; i < reader.pieces.size(); i++) {
                 Filled f = reader.next();
-                writeRuns(dst, f.piece().position(), f.data(), f.runs(), cluster);
+                writeRuns(dst, f.piece().position(), f.data(), f.runs(), reader.cluster);
                 reader.done(f);
                 bar.update(f.piece().position() + f.piece().length(), size);
             }
