@@ -46,6 +46,7 @@ final class Interpreter {
         final BlockTable table = this.table;
         Block[] blocks = null;
         Block active = null; // the block running, if any, when a trap arrives
+        boolean entry = true; // pc may start a block: after a jump, branch, block, system op, trap or page change
         int n = 0, limit = budget;
         while (n < limit) {
             try {
@@ -55,9 +56,10 @@ final class Interpreter {
                         slots = page.slots;
                         if (translator != null) blocks = page.blocks();
                         curPage = pc >>> 12;
+                        entry = true;
                     }
                     int idx = (int) (pc & 0xFFF) >>> 1;
-                    if (translator != null) {
+                    if (entry && translator != null) {
                         Block block = (Block) Translator.BLOCK_ARRAY.getAcquire(blocks, idx);
                         if (block != null) {
                             if (block.length <= limit - n) {
@@ -78,6 +80,7 @@ final class Interpreter {
                             continue;
                         }
                     }
+                    entry = false;
                     long slot = slots[idx];
                     if (slot == 0) slot = decodeSlot(page, idx, pc);
                     int w = (int) slot, im = (int) (slot >> 32);
@@ -87,14 +90,14 @@ final class Interpreter {
                     switch (w & 0xFF) {
                         case LUI -> x[rd] = im;
                         case AUIPC -> x[rd] = pc + im;
-                        case JAL -> { x[rd] = next; next = pc + im; }
-                        case JALR -> { long t = (x[rs1] + im) & ~1L; x[rd] = next; next = t; }
-                        case BEQ -> { if (x[rs1] == x[rs2]) next = pc + im; }
-                        case BNE -> { if (x[rs1] != x[rs2]) next = pc + im; }
-                        case BLT -> { if (x[rs1] < x[rs2]) next = pc + im; }
-                        case BGE -> { if (x[rs1] >= x[rs2]) next = pc + im; }
-                        case BLTU -> { if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) next = pc + im; }
-                        case BGEU -> { if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) next = pc + im; }
+                        case JAL -> { x[rd] = next; next = pc + im; entry = true; }
+                        case JALR -> { long t = (x[rs1] + im) & ~1L; x[rd] = next; next = t; entry = true; }
+                        case BEQ -> { if (x[rs1] == x[rs2]) next = pc + im; entry = true; }
+                        case BNE -> { if (x[rs1] != x[rs2]) next = pc + im; entry = true; }
+                        case BLT -> { if (x[rs1] < x[rs2]) next = pc + im; entry = true; }
+                        case BGE -> { if (x[rs1] >= x[rs2]) next = pc + im; entry = true; }
+                        case BLTU -> { if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) next = pc + im; entry = true; }
+                        case BGEU -> { if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) next = pc + im; entry = true; }
                         case LB -> x[rd] = mmu.lb(x[rs1] + im);
                         case LH -> x[rd] = mmu.lh(x[rs1] + im);
                         case LW -> x[rd] = mmu.lw(x[rs1] + im);
