@@ -1,5 +1,7 @@
 package dev.vireo.riscv.cpu;
 
+import java.lang.invoke.VarHandle;
+
 import static dev.vireo.riscv.cpu.Op.*;
 
 /**
@@ -137,6 +139,7 @@ final class Interpreter {
                         case SLLW -> x[rd] = (int) x[rs1] << (int) x[rs2];
                         case SRLW -> x[rd] = (int) x[rs1] >>> (int) x[rs2];
                         case SRAW -> x[rd] = (int) x[rs1] >> (int) x[rs2];
+                        case FENCE -> VarHandle.fullFence(); // every FENCE as fence rw,rw (as translated blocks do)
                         default -> {
                             int op = w & 0xFF;
                             if (op >= FIRST_RR) {

@@ -53,7 +53,8 @@ final class Translator {
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final ClassDesc CD_BLOCK = desc(Block.class), CD_MMU = desc(Mmu.class),
-            CD_PAGE = desc(DecodedPage.class), CD_TRAP = desc(Trap.class), CD_ALU = desc(Alu.class);
+            CD_PAGE = desc(DecodedPage.class), CD_TRAP = desc(Trap.class), CD_ALU = desc(Alu.class),
+            CD_VAR_HANDLE = desc(java.lang.invoke.VarHandle.class);
     /** Class names of blocks: HotSpot compiles these with the Mmu accessors called, not inlined ({@link CompilerDirectives}). */
     private static final ClassDesc CD_NAME = ClassDesc.of("dev.vireo.riscv.cpu.TranslatedBlock");
     /** Class names of blocks translated again once very hot: compiled with everything inlined. */
@@ -302,7 +303,7 @@ final class Translator {
     }
 
     private static boolean translatable(int op) {
-        return (op >= LUI && op <= SRAW) || (op >= FIRST_RR && op <= LAST);
+        return (op >= LUI && op <= SRAW) || (op >= FIRST_RR && op <= LAST) || op == FENCE;
     }
 
     private static boolean endsBlock(int op) {
@@ -492,6 +493,9 @@ final class Translator {
                         b.labelBinding(intact);
                     }
                 }
+                // FENCE of any kind as fence rw,rw: VarHandle.fullFence orders the host accesses
+                // of all the Mmu paths (and keeps HotSpot from moving them across it).
+                case FENCE -> b.invokestatic(CD_VAR_HANDLE, "fullFence", MethodTypeDesc.of(ConstantDescs.CD_void));
                 case ADDI -> { read(rs1); b.loadConstant((long) im).ladd(); write(rd); }
                 case SLTI -> { read(rs1); b.loadConstant((long) im).invokestatic(CD_BLOCK, "slt", JJJ); write(rd); }
                 case SLTIU -> { read(rs1); b.loadConstant((long) im).invokestatic(CD_BLOCK, "sltu", JJJ); write(rd); }

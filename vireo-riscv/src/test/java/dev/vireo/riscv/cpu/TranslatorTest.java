@@ -47,7 +47,7 @@ class TranslatorTest {
                 """;
 
     /** What a run leaves behind. */
-    record State(long[] x, long pc, long instret, long[] scratch, long blocks) {
+    record State(long[] x, long pc, long instret, long[] scratch, long blocks, long translated) {
         long reg(String name) { return x[Registers.number(name)]; }
     }
 
@@ -61,7 +61,8 @@ class TranslatorTest {
             for (int i = 0; i < 32; i++) x[i] = m.hart().x(i);
             long[] scratch = new long[64];
             for (int i = 0; i < scratch.length; i++) scratch[i] = m.readLong(SCRATCH + 8L * i);
-            return new State(x, m.hart().pc(), m.hart().instret(), scratch, translator == null ? 0 : translator.blocks);
+            return new State(x, m.hart().pc(), m.hart().instret(), scratch, translator == null ? 0 : translator.blocks,
+                    translator == null ? 0 : translator.instructions);
         }
     }
 
@@ -209,6 +210,39 @@ class TranslatorTest {
                 """);
         assertThat(s.reg("t0")).isEqualTo(100);
         assertThat(s.reg("s7")).as("minstret: li, 100 passes of 4, and the csrr itself").isEqualTo(402);
+    }
+
+    @Test
+    void fencesStayInsideTheirBlock() {
+        // A lock-style loop: fence rw,rw, fence r,rw (acquire) and fence rw,w (release) between
+        // the loads and stores. FENCE is translated (a full host fence), so the loop is still
+        // one block: as many blocks and translated instructions as the same program with nops
+        // in their place.
+        String program = """
+                li s0, 0x80300000
+                li t0, 0
+                li t1, 300
+                loop:
+                  ld t2, 0(s0)
+                  FENCE1
+                  addi t2, t2, 3
+                  FENCE2
+                  sd t2, 0(s0)
+                  FENCE3
+                  sd t0, 8(s0)
+                  addi t0, t0, 1
+                  blt t0, t1, loop
+                csrr s7, minstret
+                halt
+                """;
+        State fenced = both(program.replace("FENCE1", ".word 0x0330000f").replace("FENCE2", ".word 0x0230000f")
+                .replace("FENCE3", ".word 0x0310000f"));
+        State nops = both(program.replace("FENCE1", "nop").replace("FENCE2", "nop").replace("FENCE3", "nop"));
+        assertThat(fenced.scratch()[0]).isEqualTo(900);
+        assertThat(fenced.reg("s7")).as("minstret: each fence retires as one instruction, like the nop")
+                .isEqualTo(nops.reg("s7")).isGreaterThan(2700);
+        assertThat(fenced.blocks()).as("blocks translated").isEqualTo(nops.blocks());
+        assertThat(fenced.translated()).as("instructions translated").isEqualTo(nops.translated());
     }
 
     @Test
