@@ -31,6 +31,13 @@ public final class Hart implements Runnable {
     /** mip/mie bit numbers (privileged spec §3.1.9). */
     public static final int SSIP = 1, MSIP = 3, STIP = 5, MTIP = 7, SEIP = 9, MEIP = 11;
     private static final int BATCH = 4096;
+    /**
+     * How long a spinning hart ({@link Interpreter#spinWait}) parks before it looks again: 50 µs,
+     * doubled for each batch in a row that spun, up to 1.6 ms. An interrupt wakes it at once.
+     */
+    private static final long SPIN_PAUSE_NANOS = 50_000;
+    private static final int SPIN_PAUSE_DOUBLINGS = 5;
+    private int spinStreak;
     private static final boolean TRACE_TRAPS = "traps".equals(System.getProperty("vireo.riscv.trace"));
     private static final boolean TRACE_STATS = "stats".equals(System.getProperty("vireo.riscv.trace"));
     private static final boolean TRACE_PC = "pc".equals(System.getProperty("vireo.riscv.trace"));
@@ -148,6 +155,13 @@ public final class Hart implements Runnable {
         int n = interpreter.run(budget);
         instret += n;
         interpreter.executed = 0;
+        if (interpreter.spinning) { // a loop that changes nothing: let the other threads have the core
+            interpreter.spinning = false;
+            LockSupport.parkNanos(this, SPIN_PAUSE_NANOS << spinStreak);
+            spinStreak = Math.min(spinStreak + 1, SPIN_PAUSE_DOUBLINGS);
+        } else {
+            spinStreak = 0;
+        }
         return n;
     }
 
@@ -240,13 +254,16 @@ public final class Hart implements Runnable {
 
     long instretNow() { return instret + interpreter.executed; }
 
+    /** How often this hart paused in a spin-wait ({@link Interpreter#spinWait}). */
+    long spinPauses() { return interpreter.spinPauses; }
+
     /** Asks the run loop to return soon (within a few thousand instructions); wakes a WFI. */
     public void requestStop() {
         if (TRACE_STATS) System.err.printf("hart %d: %d instructions, %d system operations, %d traps; %s%n",
                 hartId, instret, interpreter.systemOps, interpreter.traps, mmu.code.statistics()
                         + (interpreter.translator == null ? "" : "; " + interpreter.blockInstructions
                         + " instructions in translated blocks, " + interpreter.translator.statistics()
-                        + "; " + blockTable.statistics()));
+                        + "; " + blockTable.statistics() + "; " + interpreter.spinPauses + " spin-wait pauses"));
         if (Interpreter.PROFILE) {
             for (int op = 0; op < 256; op++) {
                 if (interpreter.opCount[op] > 0) System.err.printf("op %d: %d calls, %.1f ms%n", op, interpreter.opCount[op], interpreter.opNanos[op] / 1e6);

@@ -25,6 +25,12 @@ final class Interpreter {
     int executed;
     /** Counters for {@code -Dvireo.riscv.trace=stats}. */
     long systemOps, traps, blockInstructions;
+    /** The last block that looped until the budget ran out, and the registers it left (see {@link #spinWait}). */
+    private Block spinBlock;
+    private final long[] spinRegisters = new long[32];
+    /** Set when the batch ended in a spin-wait; {@link Hart#step} clears it. Counted in {@code spinPauses}. */
+    boolean spinning;
+    long spinPauses;
     static final boolean PROFILE = Boolean.getBoolean("vireo.riscv.profile");
     final long[] opNanos = new long[256], opCount = new long[256];
 
@@ -66,9 +72,11 @@ final class Interpreter {
                         if (block != null) {
                             if (block.length <= limit - n) {
                                 active = block;
+                                long start = pc;
                                 pc = block.run(pc, x, mmu, limit - n);
                                 active = null;
                                 n += block.count;
+                                if (pc == start && block.count > block.length && spinWait(block)) limit = n;
                                 blockInstructions += block.count;
                                 if ((block.executed += block.count) >= translator.hotThreshold && !block.hot && !block.hotRequested) {
                                     block.hotRequested = true;
@@ -178,6 +186,25 @@ final class Interpreter {
         }
         hart.pc = pc;
         return n;
+    }
+
+    /**
+     * Called when {@code block} looped in itself until the batch's budget ran out: true if it did
+     * so twice in a row leaving every register as it was, i.e. the hart spins on memory that
+     * another hart or a device will change (OpenSBI's secondary harts wait so for the boot hart,
+     * some 20 M instructions). The hart then gives its host core away for a moment
+     * ({@link Hart#step}): the guest only sees the wait take longer, as on a host that
+     * deschedules a spinning vCPU (pause-loop exiting).
+     */
+    private boolean spinWait(Block block) {
+        if (block == spinBlock && java.util.Arrays.equals(x, 1, 32, spinRegisters, 1, 32)) {
+            spinning = true;
+            spinPauses++;
+            return true;
+        }
+        spinBlock = block;
+        System.arraycopy(x, 1, spinRegisters, 1, 31);
+        return false;
     }
 
     /** Decodes the slot at {@code idx} of {@code page} (whose instruction is at {@code pc}). */
