@@ -3,10 +3,11 @@ package dev.vireo.riscv.cpu;
 /**
  * A straight-line run of guest instructions inside one {@link DecodedPage}, translated to JVM
  * bytecode by {@link Translator} (a hidden subclass implements {@link #run}). A block starts
- * anywhere in its page and ends with a jump or branch (included), before an operation the
- * interpreter keeps (system, CSR, atomic and FP operations), at the end of the page or after
- * {@link Translator#MAX_LENGTH} instructions. A branch or jump back to the block's own start
- * loops inside the block while the instruction budget allows a full further pass.
+ * anywhere in its page and ends with a jump (included), before an operation the interpreter
+ * keeps (system, CSR, atomic and FP operations), at the end of the page or after
+ * {@link Translator#MAX_LENGTH} instructions; it runs on past a conditional branch that is not
+ * taken and leaves where one is. A branch or jump back to the block's own start loops inside
+ * the block while the instruction budget allows a full further pass.
  *
  * <p>The code depends only on the page's bytes, never on the virtual address it runs at (the
  * start pc is an argument), so a block serves every mapping of its physical page. It lives and

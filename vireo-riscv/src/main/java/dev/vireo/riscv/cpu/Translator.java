@@ -183,7 +183,7 @@ final class Translator {
 
     /**
      * Restarts the heat count of the slots after {@code start} that its block will probably cover
-     * (the straight run of decoded, translatable instructions up to the first branch or jump).
+     * (the straight run of decoded, translatable instructions up to the first jump).
      * While the hart waits for the block it interprets them, and without this each would soon
      * ask for an overlapping block of its own. A slot that really is entered on its own (a jump
      * into the run) warms up again and gets its block later.
@@ -306,8 +306,13 @@ final class Translator {
         return (op >= LUI && op <= SRAW) || (op >= FIRST_RR && op <= LAST) || op == FENCE;
     }
 
+    /**
+     * Jumps end a block; conditional branches do not: a block runs on along the not-taken path
+     * and leaves (or loops, back to its start) where a branch is taken, so that a function's
+     * straight line of code with its early-out tests is one dispatch instead of one per branch.
+     */
     private static boolean endsBlock(int op) {
-        return op >= JAL && op <= BGEU;
+        return op == JAL || op == JALR;
     }
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
@@ -399,12 +404,14 @@ final class Translator {
 
         private void setTarget(long offset) { b.lload(PC).loadConstant(offset).ladd().lstore(TARGET); }
 
-        /** A jump to {@code offset}: loops if it is the block's start and a full pass fits the budget. */
+        /**
+         * A jump or taken branch (instruction {@code k}) to {@code offset}: loops if it is the
+         * block's start and a further pass, at most the whole block, fits the budget.
+         */
         private void jump(int k, long offset) {
             if (offset == 0) {
-                int length = code.size();
-                b.iload(BASE).loadConstant(length).iadd().istore(BASE);
-                b.iload(BASE).loadConstant(length).iadd().iload(BUDGET).if_icmple(top);
+                b.iload(BASE).loadConstant(k + 1).iadd().istore(BASE);
+                b.iload(BASE).loadConstant(code.size()).iadd().iload(BUDGET).if_icmple(top);
                 exitTo(0, 0);
             } else {
                 exitTo(k + 1, offset);
@@ -446,10 +453,14 @@ final class Translator {
                         case BLT, BLTU -> b.iflt(taken);
                         default -> b.ifge(taken);
                     }
-                    exitTo(k + 1, next);
+                    // Not taken: on to the next instruction, or out of the block after the last.
+                    Label notTaken = b.newLabel();
+                    if (last) exitTo(k + 1, next);
+                    else b.goto_(notTaken);
                     b.labelBinding(taken);
                     jump(k, off + im);
-                    return true;
+                    if (last) return true;
+                    b.labelBinding(notTaken);
                 }
                 case LB, LH, LW, LD, LBU, LHU, LWU -> {
                     String name = switch (op) {

@@ -245,6 +245,48 @@ class TranslatorTest {
         assertThat(fenced.translated()).as("instructions translated").isEqualTo(nops.translated());
     }
 
+    /** A loop whose block has a forward branch out of its middle and a backward one to its start from the middle. */
+    static final String BRANCHY_LOOP = """
+            li s0, 0x80300000
+            li t0, 0
+            li t1, 1000
+            li a0, 0
+            j loop
+            .align 8                 # at BASE + 0x100
+            loop:
+              addi t0, t0, 1
+              andi t2, t0, 3
+              beqz t2, four        # taken every 4th pass: leaves the block half-way
+              add a0, a0, t0
+              andi t3, t0, 1
+              bnez t3, loop        # taken on odd passes: back to the start from the middle
+              sd a0, 0(s0)
+              blt t0, t1, loop
+              j done
+            four:
+              addi a0, a0, 7
+              blt t0, t1, loop
+            done:
+              sd a0, 8(s0)
+              csrr s7, minstret
+              halt
+            """;
+
+    @Test
+    void blocksRunOnPastBranchesNotTakenAndLeaveWhereOneIs() {
+        State s = both(BRANCHY_LOOP);
+        assertThat(s.reg("t0")).isEqualTo(1000);
+        for (long budget : new long[] {3, 9, 100, 4096, 4101}) both(BRANCHY_LOOP, budget);
+        // The block from `loop` runs through both conditional branches up to the jump.
+        try (TestMachine m = new TestMachine()) {
+            m.load(BRANCHY_LOOP);
+            long loop = Asm.BASE + 0x100;
+            DecodedPage page = m.hart().mmu.fetchPage(loop);
+            Block block = new Translator(1).translate(page, (int) (loop & 0xFFF) >>> 1);
+            assertThat(block.length).as("instructions in the block from loop").isEqualTo(9);
+        }
+    }
+
     @Test
     void budgetEndingInsideABlockStopsAtTheSameInstruction() {
         String loop = """
