@@ -45,7 +45,7 @@ public final class ImageLock implements AutoCloseable {
      * {@code struct flock} on Linux x86-64, aarch64 and riscv64. It is filled in a direct
      * buffer at the offsets below ({@code ImageLockTest} checks them against this layout), not
      * through the layout's VarHandles, {@code byteOffset} or a segment's accessors: those spin
-     * method-handle classes when first used (some 30 ms before a convert's first write).
+     * method-handle classes when first used (tens of milliseconds before a convert's first write).
      */
     static final StructLayout FLOCK = MemoryLayout.structLayout(
             ValueLayout.JAVA_SHORT.withName("l_type"), ValueLayout.JAVA_SHORT.withName("l_whence"), MemoryLayout.paddingLayout(4),

@@ -17,14 +17,14 @@ import java.nio.file.Path;
  *
  * <p>Why one: FFM spins a downcall stub (a hidden class and a dozen lambda forms) for each
  * function signature, and these commands are short. In a JVM started from an AOT cache the
- * native linker's set-up and a first stub took about 30 ms, and each further signature
- * 7-23 ms; a convert linked four (open, fcntl, close for the lock, madvise for the reader)
- * before its first write. Every call here shares {@code long syscall(long number, ...)} with
+ * native linker's set-up took 10-24 ms, a first stub 20-46 ms and each further signature
+ * 7-23 ms (docs/images.md); a convert linked four (open, fcntl, close for the lock, madvise
+ * for the reader) before its first write. Every call here shares {@code long syscall(long number, ...)} with
  * five long arguments, so there is one stub.
  *
  * <p>Paths are passed as C strings in direct buffers, not {@code Arena.allocateFrom}: a
- * segment's first value-layout access builds the method handles of every layout path (some
- * 20 ms on our hosts, before a convert's first write).
+ * segment's first value-layout access builds the method handles of every layout path (about
+ * 20 ms in a convert on our busy host, before its first write).
  *
  * <p>Each method returns the kernel's result, or -1 on failure (errno is not kept: callers
  * only tell success from failure and fall back). Where the call is unavailable (not Linux on
