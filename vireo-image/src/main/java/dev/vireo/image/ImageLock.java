@@ -1,15 +1,13 @@
 package dev.vireo.image;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -25,7 +23,11 @@ import java.util.stream.Stream;
  * Readers take no lock (QEMU's force-share).
  *
  * <p>Linux only; where OFD locks or native access are unavailable, images open unlocked.
- * The lock's file descriptor is owned by this object and never escapes.
+ * The lock's file descriptor is owned by this object and never escapes. The calls go through
+ * {@link Syscalls}, whose one downcall the convert's reader links too. (NIO's
+ * {@code FileChannel.lock} is no substitute: it takes classic POSIX record locks, which belong
+ * to the process, so that closing any other descriptor of the image drops them, and it has no
+ * way to test a byte without locking it, which the protocol needs.)
  *
  * <pre>struct flock { short l_type; short l_whence; off_t l_start; off_t l_len; pid_t l_pid; };
  * int fcntl(int fd, int cmd, ... /* struct flock * *&#47;);</pre>
@@ -39,34 +41,17 @@ public final class ImageLock implements AutoCloseable {
     private static final int UNSHARED = 0b1010; // write, resize
     private static final String[] PERM_NAMES = {"consistent read", "write", "write unchanged", "resize"};
 
-    /** {@code struct flock} on Linux x86-64 and aarch64. */
-    private static final StructLayout FLOCK = MemoryLayout.structLayout(
+    /**
+     * {@code struct flock} on Linux x86-64, aarch64 and riscv64. It is filled in a direct
+     * buffer at the offsets below ({@code ImageLockTest} checks them against this layout), not
+     * through the layout's VarHandles, {@code byteOffset} or a segment's accessors: those spin
+     * method-handle classes when first used (tens of milliseconds before a convert's first write).
+     */
+    static final StructLayout FLOCK = MemoryLayout.structLayout(
             ValueLayout.JAVA_SHORT.withName("l_type"), ValueLayout.JAVA_SHORT.withName("l_whence"), MemoryLayout.paddingLayout(4),
             ValueLayout.JAVA_LONG.withName("l_start"), ValueLayout.JAVA_LONG.withName("l_len"),
             ValueLayout.JAVA_INT.withName("l_pid"), MemoryLayout.paddingLayout(4));
-    private static final VarHandle TYPE = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_type"));
-    private static final VarHandle WHENCE = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_whence"));
-    private static final VarHandle START = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_start"));
-    private static final VarHandle LENGTH = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_len"));
-
-    /** The downcalls, linked on first use; null where unavailable. */
-    private static final class Calls {
-        static final MethodHandle OPEN = link("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), 0);
-        static final MethodHandle FCNTL = link("fcntl", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS), 2);
-        static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), 0);
-
-        private static MethodHandle link(String name, FunctionDescriptor d, int firstVariadic) {
-            try {
-                Linker linker = Linker.nativeLinker();
-                MemorySegment symbol = linker.defaultLookup().find(name).orElseThrow();
-                return firstVariadic > 0 ? linker.downcallHandle(symbol, d, Linker.Option.firstVariadicArg(firstVariadic))
-                        : linker.downcallHandle(symbol, d);
-            } catch (RuntimeException | LinkageError e) {
-                return null;
-            }
-        }
-    }
+    static final int L_TYPE = 0, L_WHENCE = 2, L_START = 8, L_LEN = 16;
 
     private int fd;
 
@@ -77,17 +62,12 @@ public final class ImageLock implements AutoCloseable {
      * process that holds the image. Returns null where locking is unavailable.
      */
     public static ImageLock forWriting(Path image) throws ImageException {
-        if (Calls.OPEN == null || Calls.FCNTL == null || Calls.CLOSE == null) return null;
-        int fd;
-        try (Arena arena = Arena.ofConfined()) {
-            fd = (int) Calls.OPEN.invokeExact(arena.allocateFrom(image.toAbsolutePath().toString()), O_RDONLY | O_CLOEXEC);
-        } catch (Throwable t) {
-            return null;
-        }
+        if (!Syscalls.available()) return null;
+        int fd = Syscalls.open(image, O_RDONLY | O_CLOEXEC);
         if (fd < 0) return null; // the image's own open reports a missing or unreadable file
         ImageLock lock = new ImageLock(fd);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment flock = arena.allocate(FLOCK);
+        ByteBuffer flock = ByteBuffer.allocateDirect((int) FLOCK.byteSize()).order(ByteOrder.nativeOrder());
+        try {
             for (int p = 0; p < PERM_NAMES.length; p++) {
                 if ((HELD & 1 << p) != 0 && !lock.set(flock, SHARED_BASE + p, F_RDLCK)) {
                     if (lock.unsupported(flock)) { lock.close(); return null; }
@@ -111,30 +91,27 @@ public final class ImageLock implements AutoCloseable {
     }
 
     /** Whether fcntl reported that this kernel has no OFD locks (EINVAL): checked via GETLK. */
-    private boolean unsupported(MemorySegment flock) {
+    private boolean unsupported(ByteBuffer flock) {
         return fcntl(flock, F_OFD_GETLK, 0, F_RDLCK) < 0;
     }
 
-    private boolean set(MemorySegment flock, int offset, short type) {
+    private boolean set(ByteBuffer flock, int offset, short type) {
         return fcntl(flock, F_OFD_SETLK, offset, type) == 0;
     }
 
     /** True if another open file description holds a lock on the byte at {@code offset}. */
-    private boolean held(MemorySegment flock, int offset) {
+    private boolean held(ByteBuffer flock, int offset) {
         if (fcntl(flock, F_OFD_GETLK, offset, F_WRLCK) != 0) return false;
-        return (short) TYPE.get(flock, 0L) != F_UNLCK;
+        return flock.getShort(L_TYPE) != F_UNLCK;
     }
 
-    private int fcntl(MemorySegment flock, int command, int offset, short type) {
-        flock.fill((byte) 0);
-        TYPE.set(flock, 0L, type);
-        WHENCE.set(flock, 0L, SEEK_SET);
-        START.set(flock, 0L, (long) offset);
-        LENGTH.set(flock, 0L, 1L);
+    private int fcntl(ByteBuffer flock, int command, int offset, short type) {
+        for (int i = 0; i < flock.capacity(); i += Long.BYTES) flock.putLong(i, 0);
+        flock.putShort(L_TYPE, type).putShort(L_WHENCE, SEEK_SET).putLong(L_START, offset).putLong(L_LEN, 1L);
         try {
-            return (int) Calls.FCNTL.invokeExact(fd, command, flock);
-        } catch (Throwable t) {
-            return -1;
+            return Syscalls.fcntl(fd, command, MemorySegment.ofBuffer(flock));
+        } finally {
+            Reference.reachabilityFence(flock);
         }
     }
 
@@ -197,11 +174,7 @@ public final class ImageLock implements AutoCloseable {
     @Override
     public void close() {
         if (fd < 0) return;
-        try {
-            int ignored = (int) Calls.CLOSE.invokeExact(fd); // closing the description drops its OFD locks
-        } catch (Throwable t) {
-            // nothing held survives a failed close of our own descriptor
-        }
+        Syscalls.close(fd); // closing the description drops its OFD locks (even when close reports an error)
         fd = -1;
     }
 }

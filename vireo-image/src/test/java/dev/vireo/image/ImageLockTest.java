@@ -3,6 +3,7 @@ package dev.vireo.image;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.MemoryLayout.PathElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,12 +63,39 @@ class ImageLockTest {
         }
     }
 
-    /** Whether /proc/locks lists an OFD lock on this byte of the inode (lines read {@code 1: OFDLCK ADVISORY READ -1 08:01:1234 101 101}). */
+    @Test
+    void theFlockOffsetsAreThoseOfItsLayout() {
+        assertThat(ImageLock.FLOCK.byteSize()).isEqualTo(32);
+        assertThat(ImageLock.FLOCK.byteOffset(PathElement.groupElement("l_type"))).isEqualTo(ImageLock.L_TYPE);
+        assertThat(ImageLock.FLOCK.byteOffset(PathElement.groupElement("l_whence"))).isEqualTo(ImageLock.L_WHENCE);
+        assertThat(ImageLock.FLOCK.byteOffset(PathElement.groupElement("l_start"))).isEqualTo(ImageLock.L_START);
+        assertThat(ImageLock.FLOCK.byteOffset(PathElement.groupElement("l_len"))).isEqualTo(ImageLock.L_LEN);
+    }
+
+    @Test
+    void theLockHoldsQemusBytesOnItsOwnOpenFileDescription() throws Exception {
+        Path p = dir.resolve("bytes.raw");
+        DiskImages.create(p, CreateOptions.raw(1 << 20));
+        long inode = ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+        try (ImageLock lock = ImageLock.forWriting(p)) {
+            assertThat(lock).as("OFD locks are available on Linux").isNotNull();
+            // held: consistent read (100), write (101), resize (103); not shared: write (201), resize (203);
+            // and 200, taken when probing for a writer that holds "consistent read" unshared
+            for (long b : new long[] {100, 101, 103, 200, 201, 203}) assertThat(ofdLockHeldOn(inode, b)).as("byte %d", b).isTrue();
+            for (long b : new long[] {99, 102, 104, 199, 202, 204}) assertThat(ofdLockHeldOn(inode, b)).as("byte %d", b).isFalse();
+        }
+        for (long b = 100; b < 204; b++) assertThat(ofdLockHeldOn(inode, b)).as("byte %d after close", b).isFalse();
+    }
+
+    /**
+     * Whether /proc/locks lists an OFD lock that covers this byte of the inode (lines read
+     * {@code 1: OFDLCK ADVISORY READ -1 08:01:1234 100 101}: the kernel merges adjacent ranges).
+     */
     private static boolean ofdLockHeldOn(long inode, long offset) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
             String[] f = line.trim().split("\\s+");
-            if (f.length > 6 && f[1].equals("OFDLCK") && f[5].endsWith(":" + inode)
-                    && f[6].equals(Long.toString(offset))) return true;
+            if (f.length > 7 && f[1].equals("OFDLCK") && f[5].endsWith(":" + inode) && Long.parseLong(f[6]) <= offset
+                    && (f[7].equals("EOF") || offset <= Long.parseLong(f[7]))) return true;
         }
         return false;
     }

@@ -21,8 +21,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * {@code vireo img convert [-f fmt] -O fmt [-c] [-p] [-o opts] SRC DST}: copies the guest view
@@ -133,8 +131,8 @@ final class ConvertCommand extends ImgVerb {
     private static final class Reader implements AutoCloseable {
         private static final int AHEAD = 32;
         private final List<Piece> pieces = new ArrayList<>();
-        private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
-        private final BlockingQueue<Object> full = new ArrayBlockingQueue<>(AHEAD);
+        private final Handoff<ByteBuffer> free = new Handoff<>(BUFFERS);
+        private final Handoff<Object> full = new Handoff<>(AHEAD);
         private final SourceMaps maps = new SourceMaps();
         private final Thread thread;
         private int buffers; // pooled pieces so far (the first BUFFERS make the buffers), reader thread only
@@ -231,7 +229,7 @@ final class ConvertCommand extends ImgVerb {
     }
 
     /** Passes the reader's failure to the writer (blocking: the queue may be full of chunks). */
-    private static void hand(BlockingQueue<Object> full, Exception failure) {
+    private static void hand(Handoff<Object> full, Exception failure) {
         try {
             full.put(failure);
         } catch (InterruptedException e) {
