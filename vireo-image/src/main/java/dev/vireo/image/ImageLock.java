@@ -68,11 +68,13 @@ public final class ImageLock implements AutoCloseable {
         ImageLock lock = new ImageLock(fd);
         ByteBuffer flock = ByteBuffer.allocateDirect((int) FLOCK.byteSize()).order(ByteOrder.nativeOrder());
         try {
+            if (lock.unsupported(flock)) { lock.close(); return null; }
+            // First look (GETLK, as QEMU's raw_check_lock_bytes): nobody may unshare what we hold,
+            // nor hold what we do not share. (Until 30 November this probe took a read lock on
+            // the "unshared" byte of each permission held, and kept it: byte 200 stayed locked,
+            // telling QEMU that we do not share "consistent read", which its writers never say.)
             for (int p = 0; p < PERM_NAMES.length; p++) {
-                if ((HELD & 1 << p) != 0 && !lock.set(flock, SHARED_BASE + p, F_RDLCK)) {
-                    if (lock.unsupported(flock)) { lock.close(); return null; }
-                    throw lock.inUse(image, "\"" + PERM_NAMES[p] + "\" lock");
-                }
+                if ((HELD & 1 << p) != 0 && lock.held(flock, SHARED_BASE + p)) throw lock.inUse(image, "\"" + PERM_NAMES[p] + "\" lock");
                 if ((UNSHARED & 1 << p) != 0 && lock.held(flock, PERM_BASE + p)) throw lock.inUse(image, "shared \"" + PERM_NAMES[p] + "\" lock");
             }
             for (int p = 0; p < PERM_NAMES.length; p++) {
