@@ -47,7 +47,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  */
 final class Translator {
     static final int MAX_LENGTH = 64;
-    static final int DEFAULT_THRESHOLD = 50_000;
+    static final int DEFAULT_THRESHOLD = 15_000;
     static final int DEFAULT_HOT_THRESHOLD = 20_000_000;
     static final int DEFAULT_CHECK_THRESHOLD = 1_000;
 
