@@ -62,9 +62,10 @@ public final class ImageLock implements AutoCloseable {
      * process that holds the image. Returns null where locking is unavailable.
      */
     public static ImageLock forWriting(Path image) throws ImageException {
-        if (!Syscalls.available()) return null;
         int fd = Syscalls.open(image, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return null; // the image's own open reports a missing or unreadable file
+        // -1 also where system calls are unavailable (then the image opens unlocked); the
+        // image's own open reports a missing or unreadable file
+        if (fd < 0) return null;
         ImageLock lock = new ImageLock(fd);
         ByteBuffer flock = ByteBuffer.allocateDirect((int) FLOCK.byteSize()).order(ByteOrder.nativeOrder());
         try {

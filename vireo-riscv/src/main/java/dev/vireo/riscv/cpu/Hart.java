@@ -37,7 +37,6 @@ public final class Hart implements Runnable {
      */
     private static final long SPIN_PAUSE_NANOS = 50_000;
     private static final int SPIN_PAUSE_DOUBLINGS = 5;
-    private int spinStreak;
     private static final boolean TRACE_TRAPS = "traps".equals(System.getProperty("vireo.riscv.trace"));
     private static final boolean TRACE_STATS = "stats".equals(System.getProperty("vireo.riscv.trace"));
     private static final boolean TRACE_PC = "pc".equals(System.getProperty("vireo.riscv.trace"));
@@ -64,6 +63,8 @@ public final class Hart implements Runnable {
     private PauseGate pauseGate = new PauseGate();
     private volatile Thread thread;
     boolean waiting;
+    /** Batches in a row that ended in a spin-wait (the pause doubles with each, see {@link #step}). */
+    private int spinStreak;
     private long instret;
 
     /**

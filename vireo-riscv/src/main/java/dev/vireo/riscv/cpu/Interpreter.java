@@ -1,6 +1,7 @@
 package dev.vireo.riscv.cpu;
 
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 import static dev.vireo.riscv.cpu.Op.*;
 
@@ -197,7 +198,7 @@ final class Interpreter {
      * deschedules a spinning vCPU (pause-loop exiting).
      */
     private boolean spinWait(Block block) {
-        if (block == spinBlock && java.util.Arrays.equals(x, 1, 32, spinRegisters, 1, 32)) {
+        if (block == spinBlock && Arrays.equals(x, 1, 32, spinRegisters, 1, 32)) {
             spinning = true;
             spinPauses++;
             return true;
