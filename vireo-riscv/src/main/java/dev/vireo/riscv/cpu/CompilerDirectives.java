@@ -14,8 +14,17 @@ import java.nio.file.Path;
  * a booting kernel's thousands of blocks keep both host cores compiling. Called, an accessor is
  * compiled once for all blocks.
  *
- * <p>{@code -Dvireo.riscv.jit.directives=none} leaves HotSpot's defaults; {@code =c1} also keeps
- * C2 away from blocks. Failure to install (another JVM, no java.management) only costs speed.
+ * <p>And C2 does not compile a {@code TranslatedBlock} at all: C1 does (first with profiling, then,
+ * once C2 declines it, at its plain level). A boot makes some 500 blocks hot enough for C2, at
+ * ~9 ms of compiler time each (JFR {@code jdk.Compilation}), about 5 of its 24 CPU seconds;
+ * without, a boot took 7 % less CPU and a little less wall time (8 alternating pairs,
+ * docs/riscv-translator.md). Code that stays hot is translated again as a {@code HotBlock}
+ * ({@link Translator#hotThreshold}), which C2 compiles with everything inlined: the three tiers
+ * are the interpreter, C1 blocks and C2 hot blocks.
+ *
+ * <p>{@code -Dvireo.riscv.jit.directives=noinline} lets C2 compile blocks too (the accessors still
+ * not inlined); {@code =none} leaves HotSpot's defaults. Failure to install (another JVM, no
+ * java.management) only costs speed.
  */
 final class CompilerDirectives {
     private CompilerDirectives() {}
@@ -39,7 +48,7 @@ final class CompilerDirectives {
     }
 
     private static void install() {
-        String mode = System.getProperty("vireo.riscv.jit.directives", "noinline");
+        String mode = System.getProperty("vireo.riscv.jit.directives", "c1");
         if (mode.equals("none")) return;
         String json = "[{ match: \"" + BLOCKS + "\", inline: \"-dev/vireo/riscv/cpu/Mmu.*\""
                 + (mode.equals("c1") ? ", c2: { Exclude: true }" : "") + " }]";

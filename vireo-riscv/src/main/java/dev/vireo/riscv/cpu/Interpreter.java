@@ -25,7 +25,7 @@ final class Interpreter {
     /** Instructions executed so far in the current batch (read by counter CSRs). */
     int executed;
     /** Counters for {@code -Dvireo.riscv.trace=stats}. */
-    long systemOps, traps, blockInstructions;
+    long systemOps, traps, blockInstructions, blockRuns;
     /** The last block that looped until the budget ran out, and the registers it left (see {@link #spinWait}). */
     private Block spinBlock;
     private final long[] spinRegisters = new long[32];
@@ -79,6 +79,7 @@ final class Interpreter {
                                 n += block.count;
                                 if (pc == start && block.count > block.length && spinWait(block)) limit = n;
                                 blockInstructions += block.count;
+                                blockRuns++;
                                 if ((block.executed += block.count) >= translator.hotThreshold && !block.hot && !block.hotRequested) {
                                     block.hotRequested = true;
                                     translator.request(table, page, idx, true);
