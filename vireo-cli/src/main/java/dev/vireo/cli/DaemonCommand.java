@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,8 +75,27 @@ final class DaemonCommand implements Callable<Integer> {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
         // PerMethodTrapLimit=0 as in the launcher: the RISC-V interpreter loop is compiled once, not again after every rare path.
-        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-XX:PerMethodTrapLimit=0", "-Xss4m",
-                "-cp", classPath, Main.class.getName(), "vmm");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+                "-XX:PerMethodTrapLimit=0", "-Xss4m"));
+        command.addAll(aotFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.addAll(List.of("-cp", classPath, Main.class.getName(), "vmm"));
+        return List.copyOf(command);
+    }
+
+    /**
+     * The AOT cache options for a VMM, from the daemon's own JVM arguments {@code jvmArguments}:
+     * the launcher starts the daemon from the short commands' AOT cache when it exists (as it
+     * starts {@code vireo run}), and its VMMs start from the same cache, their harts 0.1-0.2 s
+     * sooner (docs/virt-machine.md, "Start-up"). Empty when the daemon has none or its file is
+     * gone; a cache that no longer matches the jar is only ignored by the JVM (its logging off).
+     */
+    static List<String> aotFlags(List<String> jvmArguments) {
+        for (String argument : jvmArguments) {
+            if (argument.startsWith("-XX:AOTCache=") && Files.isRegularFile(Path.of(argument.substring("-XX:AOTCache=".length())))) {
+                return List.of(argument, "-Xlog:aot=off", "-Xlog:cds=off");
+            }
+        }
+        return List.of();
     }
 
     private int detach(VireoHome home) throws Exception {
