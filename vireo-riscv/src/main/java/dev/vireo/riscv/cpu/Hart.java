@@ -263,7 +263,8 @@ public final class Hart implements Runnable {
         if (TRACE_STATS) System.err.printf("hart %d: %d instructions, %d system operations, %d traps; %s%n",
                 hartId, instret, interpreter.systemOps, interpreter.traps, mmu.code.statistics()
                         + (interpreter.translator == null ? "" : "; " + interpreter.blockInstructions
-                        + " instructions in translated blocks (" + interpreter.blockRuns + " block runs), " + interpreter.translator.statistics()
+                        + " instructions in translated blocks (" + interpreter.blockRuns + " block runs), "
+                        + interpreter.translator.statistics()
                         + "; " + blockTable.statistics() + "; " + interpreter.spinPauses + " spin-wait pauses"));
         if (Interpreter.PROFILE) {
             for (int op = 0; op < 256; op++) {
